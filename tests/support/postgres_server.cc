@@ -1,0 +1,154 @@
+#include "tests/support/postgres_server.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "absl/strings/str_cat.h"
+#include "tests/support/subprocess.h"
+
+namespace kaoping::testing {
+namespace {
+
+// The newest installed server, e.g. /usr/lib/postgresql/15/bin.
+absl::StatusOr<std::string> FindBinDir() {
+  if (const char* env = std::getenv("KAOPING_PG_BINDIR"); env != nullptr && *env != '\0') {
+    return std::string(env);
+  }
+  std::string best;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+    std::string candidate = (entry.path() / "bin").string();
+    if (std::filesystem::exists(candidate + "/initdb") && candidate > best) {
+      best = candidate;
+    }
+  }
+  if (best.empty()) {
+    return absl::FailedPreconditionError(
+        "no PostgreSQL server found under /usr/lib/postgresql: apt-get install postgresql");
+  }
+  return best;
+}
+
+absl::Status Exec(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string err = PQerrorMessage(conn);
+    PQfinish(conn);
+    return absl::UnavailableError(absl::StrCat("connect ", url, ": ", err));
+  }
+  PGresult* res = PQexec(conn, sql.c_str());
+  absl::Status status = absl::OkStatus();
+  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+    status = absl::InternalError(absl::StrCat(sql, ": ", PQerrorMessage(conn)));
+  }
+  PQclear(res);
+  PQfinish(conn);
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+  std::unique_ptr<PostgresServer> server(new PostgresServer());
+  if (const char* url = std::getenv("KAOPING_TEST_POSTGRES_URL"); url != nullptr && *url != '\0') {
+    server->admin_url_ = url;
+    if (auto st = Exec(server->admin_url_, "SELECT 1"); !st.ok()) {
+      return st;
+    }
+    return server;
+  }
+  auto bin_dir = FindBinDir();
+  if (!bin_dir.ok()) {
+    return bin_dir.status();
+  }
+  server->bin_dir_ = *bin_dir;
+  auto dir = MakeTempDir("kaoping-pg");
+  if (!dir.ok()) {
+    return dir.status();
+  }
+  server->dir_ = *dir;
+  std::vector<std::string> prefix;
+  if (geteuid() == 0) {
+    // initdb refuses to run as root.
+    passwd* nobody = getpwnam("nobody");
+    if (nobody == nullptr || chown(server->dir_.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
+      return absl::FailedPreconditionError("running as root and cannot hand a directory to `nobody`");
+    }
+    server->as_nobody_ = true;
+    prefix = {"runuser", "-u", "nobody", "--"};
+  }
+  auto with_prefix = [&](std::vector<std::string> argv) {
+    std::vector<std::string> all = prefix;
+    all.insert(all.end(), argv.begin(), argv.end());
+    return all;
+  };
+  const std::string log = server->dir_ + "/setup.log";
+  const std::string data = server->dir_ + "/data";
+  if (auto st = RunToCompletion(with_prefix({server->bin_dir_ + "/initdb", "-D", data, "-U",
+                                             "postgres", "-A", "trust", "-E", "UTF8",
+                                             "--locale=C", "--no-sync"}),
+                                log);
+      !st.ok()) {
+    return st;
+  }
+  // A port picked free can be taken before the server binds it: retry.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto port = PickFreePort();
+    if (!port.ok()) {
+      return port.status();
+    }
+    std::string options = absl::StrCat("-p ", *port, " -k ", server->dir_,
+                                       " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                       " -c synchronous_commit=off -c full_page_writes=off"
+                                       " -c max_connections=200");
+    auto st = RunToCompletion(with_prefix({server->bin_dir_ + "/pg_ctl", "-D", data, "-o",
+                                           options, "-l", server->dir_ + "/server.log", "-w",
+                                           "-t", "60", "start"}),
+                              log);
+    if (st.ok()) {
+      server->admin_url_ = absl::StrCat("postgresql://postgres@127.0.0.1:", *port, "/postgres");
+      return server;
+    }
+    if (attempt == 4) {
+      return absl::InternalError(
+          absl::StrCat(st.message(), "\nserver log:\n", TailOfFile(server->dir_ + "/server.log")));
+    }
+  }
+  return absl::InternalError("unreachable");
+}
+
+PostgresServer::~PostgresServer() {
+  if (dir_.empty()) {
+    return;
+  }
+  std::vector<std::string> argv;
+  if (as_nobody_) {
+    argv = {"runuser", "-u", "nobody", "--"};
+  }
+  argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w",
+                           "stop"});
+  (void)RunToCompletion(argv, dir_ + "/setup.log");
+  RemoveTree(dir_);
+}
+
+absl::StatusOr<std::string> PostgresServer::CreateDatabase(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  std::string name = absl::StrCat(prefix, "_", getpid(), "_", counter++);
+  if (auto st = Exec(admin_url_, absl::StrCat("CREATE DATABASE ", name)); !st.ok()) {
+    return st;
+  }
+  ++databases_created_;
+  std::string url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name;
+  return url;
+}
+
+}  // namespace kaoping::testing

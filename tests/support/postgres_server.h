@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace kaoping::testing {
+
+// A real PostgreSQL server for tests and benchmarks: its own cluster in a
+// temporary directory, on a free port, stopped and deleted on destruction.
+// initdb refuses to run as root, so as root the cluster runs as `nobody`.
+// If KAOPING_TEST_POSTGRES_URL is set (a superuser URL), that server is used
+// instead and nothing is started.
+class PostgresServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
+  ~PostgresServer();
+
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // Creates an empty database with a unique name; returns its URL
+  // (postgresql://postgres@127.0.0.1:PORT/NAME).
+  absl::StatusOr<std::string> CreateDatabase(const std::string& prefix = "kaoping_test");
+
+  // URL of the maintenance database `postgres`.
+  const std::string& admin_url() const { return admin_url_; }
+
+ private:
+  PostgresServer() = default;
+
+  std::string dir_;        // empty when an external server is used
+  std::string bin_dir_;
+  std::string admin_url_;
+  bool as_nobody_ = false;
+  int databases_created_ = 0;
+};
+
+}  // namespace kaoping::testing
