@@ -1,14 +1,14 @@
 #pragma once
 
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 namespace kaoping {
 
 // A file compiled into the binary by cmake/EmbedFiles.cmake (migrations, the
 // default catalog): a binary needs nothing from the source tree at run time.
 struct EmbeddedFile {
-  std::string_view name;
-  std::string_view content;
+  absl::string_view name;
+  absl::string_view content;
 };
 
 }  // namespace kaoping

@@ -1,0 +1,56 @@
+#include "services/common/api/resource_name.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/common/region.h"
+
+namespace kaoping {
+
+std::string RegionName(absl::string_view region_code) {
+  return absl::StrCat("regions/", region_code);
+}
+
+absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 2 || parts[0] != "regions" || !IsValidRegionCode(parts[1])) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": \"", name, "\" is not regions/{region} with a 6-digit GB/T 2260 code"));
+  }
+  return std::string(parts[1]);
+}
+
+absl::StatusOr<RegionChild> ParseRegionChild(absl::string_view field, absl::string_view name,
+                                             absl::string_view collection) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "regions" || !IsValidRegionCode(parts[1]) ||
+      parts[2] != collection || parts[3].empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": \"", name, "\" is not regions/{region}/",
+                                                   collection, "/{id}"));
+  }
+  if (auto st = ValidateResourceId(field, parts[3]); !st.ok()) {
+    return st;
+  }
+  return RegionChild{std::string(parts[1]), std::string(parts[3])};
+}
+
+std::string RegionChildName(absl::string_view region_code, absl::string_view collection,
+                            absl::string_view id) {
+  return absl::StrCat("regions/", region_code, "/", collection, "/", id);
+}
+
+absl::Status ValidateResourceId(absl::string_view field, absl::string_view id) {
+  bool ok = !id.empty() && id.size() <= 63 && id.front() != '-';
+  for (char c : id) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", id,
+                     "\" must be 1-63 lowercase letters, digits or '-', not starting with '-'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kaoping

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace kaoping {
+
+// "regions/510114" ⇄ "510114". Errors are INVALID_ARGUMENT naming `field`.
+std::string RegionName(absl::string_view region_code);
+absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::string_view name);
+
+// A resource directly under a region: regions/{region}/{collection}/{id}.
+struct RegionChild {
+  std::string region_code;
+  std::string id;
+};
+absl::StatusOr<RegionChild> ParseRegionChild(absl::string_view field, absl::string_view name,
+                                             absl::string_view collection);
+std::string RegionChildName(absl::string_view region_code, absl::string_view collection,
+                            absl::string_view id);
+
+// Resource ids chosen by clients: lowercase letters, digits and '-',
+// starting with a letter or digit, at most 63 characters (AIP-122).
+absl::Status ValidateResourceId(absl::string_view field, absl::string_view id);
+
+}  // namespace kaoping

@@ -1,0 +1,47 @@
+#include "services/common/auth/authenticator.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+
+namespace kaoping {
+
+absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromConfig(const Config& config,
+                                                                         const Clock* clock) {
+  JwtVerifierOptions options;
+  ASSIGN_OR_RETURN(options.algorithm, ParseJwtAlgorithm(config.Get("jwt_algorithm", "HS256")));
+  ASSIGN_OR_RETURN(options.key, config.RequireSecret("jwt_key"));
+  if (options.algorithm == JwtAlgorithm::kHs256) {
+    // A secret read from a file usually ends with a newline that is not part of it.
+    while (!options.key.empty() && (options.key.back() == '\n' || options.key.back() == '\r')) {
+      options.key.pop_back();
+    }
+  }
+  ASSIGN_OR_RETURN(options.issuer, config.Require("jwt_issuer"));
+  options.audience = config.Get("jwt_audience", "");
+  ASSIGN_OR_RETURN(options.leeway, config.GetDuration("jwt_leeway", absl::Seconds(30)));
+  ASSIGN_OR_RETURN(auto verifier, JwtVerifier::Create(std::move(options), clock));
+  return std::make_unique<Authenticator>(std::move(verifier));
+}
+
+absl::StatusOr<Principal> Authenticator::Authenticate(
+    const grpc::ServerContextBase& context) const {
+  const auto& metadata = context.client_metadata();
+  auto range = metadata.equal_range("authorization");
+  if (range.first == range.second) {
+    return absl::UnauthenticatedError(
+        "missing credentials: send `authorization: Bearer <token>`");
+  }
+  if (std::next(range.first) != range.second) {
+    return absl::UnauthenticatedError("more than one authorization header");
+  }
+  absl::string_view value(range.first->second.data(), range.first->second.size());
+  if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
+    return absl::UnauthenticatedError("authorization: expected the Bearer scheme");
+  }
+  value.remove_prefix(7);
+  return verifier_->Verify(absl::StripAsciiWhitespace(value));
+}
+
+}  // namespace kaoping

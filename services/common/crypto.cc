@@ -1,0 +1,40 @@
+#include "services/common/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+
+namespace kaoping {
+
+std::string Sha256(absl::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+std::string Sha256Hex(absl::string_view data) { return HexEncode(Sha256(data)); }
+
+std::string HexEncode(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
+
+std::string Base64UrlEncode(absl::string_view bytes) { return absl::WebSafeBase64Escape(bytes); }
+
+bool Base64UrlDecode(absl::string_view text, std::string* bytes) {
+  for (char c : text) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) {
+      return false;
+    }
+  }
+  if (text.size() % 4 == 1) {
+    return false;
+  }
+  return absl::WebSafeBase64Unescape(text, bytes);
+}
+
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace kaoping

@@ -1,0 +1,125 @@
+#include "services/common/db/database.h"
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/db/postgres_database.h"
+#include "services/common/db/sqlite_database.h"
+
+namespace kaoping::db {
+namespace {
+
+constexpr absl::string_view kRetryablePayload = "type.kaoping.dev/db.retryable";
+constexpr int kMaxAttempts = 5;
+
+const std::string& EmptyString() {
+  static const std::string* empty = new std::string();
+  return *empty;
+}
+
+}  // namespace
+
+int64_t Value::AsInt() const {
+  if (const auto* i = std::get_if<int64_t>(&v_)) {
+    return *i;
+  }
+  if (const auto* d = std::get_if<double>(&v_)) {
+    return static_cast<int64_t>(*d);
+  }
+  return 0;
+}
+
+double Value::AsDouble() const {
+  if (const auto* d = std::get_if<double>(&v_)) {
+    return *d;
+  }
+  if (const auto* i = std::get_if<int64_t>(&v_)) {
+    return static_cast<double>(*i);
+  }
+  return 0.0;
+}
+
+const std::string& Value::AsText() const {
+  if (const auto* s = std::get_if<std::string>(&v_)) {
+    return *s;
+  }
+  if (const auto* b = std::get_if<Blob>(&v_)) {
+    return b->bytes;
+  }
+  return EmptyString();
+}
+
+const std::string& Value::AsBlob() const { return AsText(); }
+
+absl::StatusOr<Row> Transaction::QueryOne(absl::string_view sql, const Params& params) {
+  auto rows = Query(sql, params);
+  if (!rows.ok()) {
+    return rows.status();
+  }
+  if (rows->empty()) {
+    return absl::NotFoundError("no row");
+  }
+  return std::move(rows->front());
+}
+
+absl::Status RetryableError(absl::StatusCode code, absl::string_view message) {
+  absl::Status status(code, message);
+  status.SetPayload(kRetryablePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsRetryable(const absl::Status& status) {
+  return status.GetPayload(kRetryablePayload).has_value();
+}
+
+absl::Status RunInTransaction(Database& db, Access access,
+                              absl::FunctionRef<absl::Status(Transaction&)> body) {
+  absl::Status last;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (attempt > 0) {
+      // Back off a little so that the transaction we collided with finishes.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
+    }
+    auto tx = db.Begin(access);
+    if (!tx.ok()) {
+      last = tx.status();
+      if (IsRetryable(last)) {
+        continue;
+      }
+      return last;
+    }
+    last = body(**tx);
+    if (last.ok()) {
+      last = (*tx)->Commit();
+    }
+    if (last.ok() || !IsRetryable(last)) {
+      return last;
+    }
+  }
+  return last;
+}
+
+absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(absl::string_view url,
+                                                       const DatabaseOptions& options) {
+  if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
+    return OpenPostgresDatabase(url, options);
+  }
+  if (absl::StartsWith(url, "sqlite:")) {
+    absl::string_view path = url.substr(7);
+    if (absl::StartsWith(path, "//")) {
+      path.remove_prefix(2);
+    }
+    return OpenSqliteDatabase(path, options);
+  }
+  if (absl::EndsWith(url, ".db") || absl::EndsWith(url, ".sqlite")) {
+    return OpenSqliteDatabase(url, options);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("database url: \"", url,
+                   "\" is neither sqlite:PATH nor postgresql://…"));
+}
+
+}  // namespace kaoping::db

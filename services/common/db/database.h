@@ -1,0 +1,124 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <variant>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+// The one SQL interface of kaoping. SQL is written once, with PostgreSQL-style
+// positional parameters ($1, $2, …), in the subset SQLite and PostgreSQL
+// share (INSERT … ON CONFLICT, RETURNING, BIGINT, TEXT, DOUBLE PRECISION,
+// BLOB — a domain over bytea on PostgreSQL). Every value reaches the server
+// as a bound parameter, never spliced into the text.
+namespace kaoping::db {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// Binary data, distinct from text so that drivers bind it as bytes.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob&) const = default;
+};
+
+// A parameter or column value.
+class Value {
+ public:
+  Value() = default;  // NULL
+  Value(std::nullopt_t) {}
+  Value(int v) : v_(static_cast<int64_t>(v)) {}
+  Value(int64_t v) : v_(v) {}
+  Value(bool v) : v_(static_cast<int64_t>(v ? 1 : 0)) {}
+  Value(double v) : v_(v) {}
+  Value(const char* v) : v_(std::string(v)) {}
+  Value(absl::string_view v) : v_(std::string(v)) {}
+  Value(std::string v) : v_(std::move(v)) {}
+  Value(Blob v) : v_(std::move(v)) {}
+
+  bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
+  bool is_int() const { return std::holds_alternative<int64_t>(v_); }
+  bool is_double() const { return std::holds_alternative<double>(v_); }
+  bool is_text() const { return std::holds_alternative<std::string>(v_); }
+  bool is_blob() const { return std::holds_alternative<Blob>(v_); }
+
+  // Accessors convert where the meaning is unambiguous (an integer read as a
+  // double); a NULL reads as 0 or "".
+  int64_t AsInt() const;
+  double AsDouble() const;
+  const std::string& AsText() const;
+  const std::string& AsBlob() const;
+
+  bool operator==(const Value&) const = default;
+
+ private:
+  std::variant<std::monostate, int64_t, double, std::string, Blob> v_;
+};
+
+using Row = std::vector<Value>;
+using Rows = std::vector<Row>;
+using Params = std::vector<Value>;
+
+enum class Access {
+  kReadOnly,
+  // SQLite takes the write lock at BEGIN, so two writers never deadlock on upgrade.
+  kReadWrite,
+};
+
+// A transaction on one connection. Destroying it without Commit() rolls back.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Runs a statement; returns the number of rows it changed.
+  virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
+  // Runs a query (or a statement with RETURNING); returns every row.
+  virtual absl::StatusOr<Rows> Query(absl::string_view sql, const Params& params = {}) = 0;
+  // Runs several statements without parameters (migrations).
+  virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+  virtual absl::Status Commit() = 0;
+  virtual Dialect dialect() const = 0;
+
+  // The first row, or NOT_FOUND; a convenience for lookups by key.
+  absl::StatusOr<Row> QueryOne(absl::string_view sql, const Params& params = {});
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual absl::StatusOr<std::unique_ptr<Transaction>> Begin(Access access) = 0;
+  virtual Dialect dialect() const = 0;
+  // Where the data lives, without credentials, for logs.
+  virtual std::string Describe() const = 0;
+};
+
+struct DatabaseOptions {
+  // Connections kept per process.
+  int max_connections = 8;
+  // SQLite: how long a connection waits for a lock held by another process.
+  int busy_timeout_ms = 10000;
+};
+
+// Opens "sqlite:/path/to/file.db" (also "sqlite:///abs/path", a bare path
+// ending in .db, or "sqlite::memory:") or "postgresql://…" / "postgres://…".
+absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(absl::string_view url,
+                                                       const DatabaseOptions& options = {});
+
+// Runs `body` in a transaction and commits it when body returns OK. A
+// conflict the database reports (serialization failure, deadlock, busy, a
+// lost connection) is retried a few times with a fresh transaction; errors
+// from body itself are returned as they are, after rolling back.
+absl::Status RunInTransaction(Database& db, Access access,
+                              absl::FunctionRef<absl::Status(Transaction&)> body);
+
+// Marks a status as a transient conflict that RunInTransaction retries.
+absl::Status RetryableError(absl::StatusCode code, absl::string_view message);
+bool IsRetryable(const absl::Status& status);
+
+}  // namespace kaoping::db

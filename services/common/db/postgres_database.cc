@@ -1,0 +1,353 @@
+#include "services/common/db/postgres_database.h"
+
+#include <libpq-fe.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/charconv.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace kaoping::db {
+namespace {
+
+// Type OIDs from pg_type.h (stable across versions).
+constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kTextOid = 25;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+constexpr absl::Duration kPoolWait = absl::Seconds(30);
+
+// libpq URLs may carry a password: never log it.
+std::string RedactUrl(absl::string_view url) {
+  size_t scheme = url.find("://");
+  size_t at = url.find('@');
+  if (scheme == absl::string_view::npos || at == absl::string_view::npos) {
+    return std::string(url);
+  }
+  size_t colon = url.find(':', scheme + 3);
+  if (colon == absl::string_view::npos || colon > at) {
+    return std::string(url);
+  }
+  return absl::StrCat(url.substr(0, colon), ":***", url.substr(at));
+}
+
+absl::Status ResultError(PGconn* conn, PGresult* res, absl::string_view sql) {
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state != nullptr ? state : "";
+  std::string message = absl::StrCat("`", sql.substr(0, 200), "`: ", PQerrorMessage(conn));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return RetryableError(absl::StatusCode::kUnavailable,
+                          absl::StrCat("database connection lost: ", message));
+  }
+  if (sqlstate == "23505") {
+    return absl::AlreadyExistsError(message);
+  }
+  if (sqlstate == "23503") {
+    return absl::FailedPreconditionError(message);
+  }
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
+    return RetryableError(absl::StatusCode::kAborted, message);
+  }
+  if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) {
+    return RetryableError(absl::StatusCode::kUnavailable, message);
+  }
+  return absl::InternalError(message);
+}
+
+Value DecodeColumn(PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) {
+    return Value();
+  }
+  const char* text = PQgetvalue(res, row, col);
+  const int length = PQgetlength(res, row, col);
+  switch (PQftype(res, col)) {
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid: {
+      int64_t v = 0;
+      (void)absl::SimpleAtoi(absl::string_view(text, length), &v);
+      return Value(v);
+    }
+    case kFloat4Oid:
+    case kFloat8Oid:
+    case kNumericOid: {
+      double v = 0;
+      absl::string_view s(text, length);
+      if (s == "NaN") {
+        v = std::nan("");
+      } else if (s == "Infinity") {
+        v = HUGE_VAL;
+      } else if (s == "-Infinity") {
+        v = -HUGE_VAL;
+      } else {
+        absl::from_chars(text, text + length, v);
+      }
+      return Value(v);
+    }
+    case kBoolOid:
+      return Value(static_cast<int64_t>(text[0] == 't' ? 1 : 0));
+    case kByteaOid: {
+      size_t n = 0;
+      unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
+      Blob blob{std::string(reinterpret_cast<const char*>(bytes), n)};
+      PQfreemem(bytes);
+      return Value(std::move(blob));
+    }
+    default:
+      return Value(std::string(text, length));
+  }
+}
+
+class PostgresDatabase;
+
+class PgTransaction final : public Transaction {
+ public:
+  PgTransaction(PostgresDatabase* owner, PGconn* conn) : owner_(owner), conn_(conn) {}
+  ~PgTransaction() override;
+
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    int64_t affected = 0;
+    auto st = Run(sql, params, nullptr, &affected);
+    if (!st.ok()) {
+      return st;
+    }
+    return affected;
+  }
+
+  absl::StatusOr<Rows> Query(absl::string_view sql, const Params& params) override {
+    Rows rows;
+    auto st = Run(sql, params, &rows, nullptr);
+    if (!st.ok()) {
+      return st;
+    }
+    return rows;
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    if (finished_) {
+      return absl::FailedPreconditionError("transaction already finished");
+    }
+    PGresult* res = PQexec(conn_, std::string(sql).c_str());
+    absl::Status st = absl::OkStatus();
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+      st = ResultError(conn_, res, sql);
+    }
+    PQclear(res);
+    return st;
+  }
+
+  absl::Status Commit() override {
+    if (finished_) {
+      return absl::FailedPreconditionError("transaction already finished");
+    }
+    finished_ = true;
+    PGresult* res = PQexec(conn_, "COMMIT");
+    absl::Status st = absl::OkStatus();
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+      st = ResultError(conn_, res, "COMMIT");
+    } else if (absl::string_view(PQcmdStatus(res)) == "ROLLBACK") {
+      // COMMIT of a transaction that had failed rolls back instead.
+      st = absl::AbortedError("transaction was rolled back by the database");
+    }
+    PQclear(res);
+    return st;
+  }
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+
+ private:
+  absl::Status Run(absl::string_view sql, const Params& params, Rows* rows, int64_t* affected) {
+    if (finished_) {
+      return absl::FailedPreconditionError("transaction already finished");
+    }
+    const int n = static_cast<int>(params.size());
+    std::vector<Oid> types(n);
+    std::vector<std::string> storage(n);
+    std::vector<const char*> values(n);
+    std::vector<int> lengths(n);
+    std::vector<int> formats(n);
+    for (int i = 0; i < n; ++i) {
+      const Value& v = params[i];
+      if (v.is_null()) {
+        types[i] = 0;
+        values[i] = nullptr;
+        continue;
+      }
+      if (v.is_int()) {
+        types[i] = kInt8Oid;
+        storage[i] = absl::StrCat(v.AsInt());
+      } else if (v.is_double()) {
+        types[i] = kFloat8Oid;
+        double d = v.AsDouble();
+        storage[i] = std::isnan(d)   ? "NaN"
+                     : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
+                                     : absl::StrFormat("%.17g", d);
+      } else if (v.is_text()) {
+        types[i] = kTextOid;
+        storage[i] = v.AsText();
+      } else {
+        types[i] = kByteaOid;
+        formats[i] = 1;
+        lengths[i] = static_cast<int>(v.AsBlob().size());
+        values[i] = v.AsBlob().data();
+        continue;
+      }
+      values[i] = storage[i].c_str();
+      lengths[i] = static_cast<int>(storage[i].size());
+    }
+    PGresult* res = PQexecParams(conn_, std::string(sql).c_str(), n, types.data(), values.data(),
+                                 lengths.data(), formats.data(), /*resultFormat=*/0);
+    absl::Status st = absl::OkStatus();
+    ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      if (rows != nullptr) {
+        const int nrows = PQntuples(res);
+        const int ncols = PQnfields(res);
+        rows->reserve(nrows);
+        for (int r = 0; r < nrows; ++r) {
+          Row row;
+          row.reserve(ncols);
+          for (int c = 0; c < ncols; ++c) {
+            row.push_back(DecodeColumn(res, r, c));
+          }
+          rows->push_back(std::move(row));
+        }
+      }
+      if (affected != nullptr) {
+        int64_t count = 0;
+        (void)absl::SimpleAtoi(PQcmdTuples(res), &count);
+        *affected = count;
+      }
+    } else {
+      st = ResultError(conn_, res, sql);
+    }
+    PQclear(res);
+    return st;
+  }
+
+  PostgresDatabase* owner_;
+  PGconn* conn_;
+  bool finished_ = false;
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(std::string url, const DatabaseOptions& options)
+      : url_(std::move(url)), options_(options) {}
+
+  ~PostgresDatabase() override {
+    absl::MutexLock lock(&mutex_);
+    for (PGconn* conn : idle_) {
+      PQfinish(conn);
+    }
+  }
+
+  absl::StatusOr<PGconn*> Connect() {
+    PGconn* conn = PQconnectdb(url_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn);
+      PQfinish(conn);
+      return RetryableError(absl::StatusCode::kUnavailable,
+                            absl::StrCat("database ", Describe(), " unavailable: ", message));
+    }
+    return conn;
+  }
+
+  absl::StatusOr<std::unique_ptr<Transaction>> Begin(Access access) override {
+    auto conn = Acquire();
+    if (!conn.ok()) {
+      return conn.status();
+    }
+    const char* begin = access == Access::kReadOnly ? "BEGIN READ ONLY" : "BEGIN";
+    PGresult* res = PQexec(*conn, begin);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+      absl::Status st = ResultError(*conn, res, begin);
+      PQclear(res);
+      Release(*conn);
+      return st;
+    }
+    PQclear(res);
+    return std::unique_ptr<Transaction>(new PgTransaction(this, *conn));
+  }
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  std::string Describe() const override { return RedactUrl(url_); }
+
+  void Release(PGconn* conn) {
+    absl::MutexLock lock(&mutex_);
+    if (PQstatus(conn) != CONNECTION_OK ||
+        PQtransactionStatus(conn) != PQTRANS_IDLE) {
+      // A broken connection leaves the pool; the next Begin opens a new one.
+      PQfinish(conn);
+      --open_;
+      return;
+    }
+    idle_.push_back(conn);
+  }
+
+ private:
+  absl::StatusOr<PGconn*> Acquire() {
+    {
+      absl::MutexLock lock(&mutex_);
+      auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return !idle_.empty() || open_ < options_.max_connections;
+      };
+      if (!mutex_.AwaitWithTimeout(absl::Condition(&available), kPoolWait)) {
+        return RetryableError(absl::StatusCode::kUnavailable,
+                              "database busy: every pooled connection is in use");
+      }
+      if (!idle_.empty()) {
+        PGconn* conn = idle_.back();
+        idle_.pop_back();
+        return conn;
+      }
+      ++open_;
+    }
+    auto conn = Connect();
+    if (!conn.ok()) {
+      absl::MutexLock lock(&mutex_);
+      --open_;
+    }
+    return conn;
+  }
+
+  std::string url_;
+  DatabaseOptions options_;
+  absl::Mutex mutex_;
+  std::vector<PGconn*> idle_ ABSL_GUARDED_BY(mutex_);
+  int open_ ABSL_GUARDED_BY(mutex_) = 0;
+};
+
+PgTransaction::~PgTransaction() {
+  if (!finished_ && PQstatus(conn_) == CONNECTION_OK) {
+    PQclear(PQexec(conn_, "ROLLBACK"));
+  }
+  owner_->Release(conn_);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgresDatabase(absl::string_view url,
+                                                               const DatabaseOptions& options) {
+  auto db = std::make_unique<PostgresDatabase>(std::string(url), options);
+  auto tx = db->Begin(Access::kReadOnly);
+  if (!tx.ok()) {
+    return tx.status();
+  }
+  tx->reset();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace kaoping::db

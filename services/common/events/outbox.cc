@@ -1,0 +1,184 @@
+#include "services/common/events/outbox.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/any.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+
+namespace kaoping {
+namespace {
+
+// Keeps several relays (one per instance) from publishing the same rows at once on PostgreSQL.
+constexpr int64_t kRelayLockKey = 0x6b616f70696e6701;
+
+}  // namespace
+
+std::string EventStreamName(absl::string_view service) {
+  return absl::StrCat("kaoping:events:", service);
+}
+
+absl::StatusOr<std::string> Outbox::Enqueue(db::Transaction& tx, const std::string& region_code,
+                                            const std::string& resource, const std::string& actor,
+                                            const google::protobuf::Message& payload) const {
+  RETURN_IF_ERROR(tx.Execute("INSERT INTO outbox_head (region_code, seq) VALUES ($1, 0)"
+                             " ON CONFLICT (region_code) DO NOTHING",
+                             {region_code})
+                      .status());
+  ASSIGN_OR_RETURN(db::Row head, tx.QueryOne("UPDATE outbox_head SET seq = seq + 1"
+                                             " WHERE region_code = $1 RETURNING seq",
+                                             {region_code}));
+  const int64_t seq = head[0].AsInt();
+  const absl::Time now = clock_->Now();
+  v1::Event event;
+  event.set_id(absl::StrCat(service_, "/", region_code, "/", seq));
+  event.set_type(payload.GetDescriptor()->full_name());
+  event.set_region_code(region_code);
+  event.set_resource(resource);
+  event.set_actor(actor);
+  *event.mutable_occur_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  event.mutable_payload()->PackFrom(payload);
+  RETURN_IF_ERROR(tx.Execute("INSERT INTO outbox (region_code, seq, event_id, event_type, event,"
+                             " created_micros) VALUES ($1, $2, $3, $4, $5, $6)",
+                             {region_code, seq, event.id(), event.type(),
+                              db::Blob{event.SerializeAsString()}, absl::ToUnixMicros(now)})
+                      .status());
+  return event.id();
+}
+
+absl::StatusOr<int64_t> Outbox::CountPending(db::Database& db) {
+  int64_t count = 0;
+  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+    ASSIGN_OR_RETURN(db::Row row,
+                     tx.QueryOne("SELECT COUNT(*) FROM outbox WHERE published_micros IS NULL"));
+    count = row[0].AsInt();
+    return absl::OkStatus();
+  }));
+  return count;
+}
+
+OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream,
+                         const Clock* clock, OutboxRelayOptions options)
+    : db_(db), redis_(std::move(redis)), stream_(std::move(stream)), clock_(clock),
+      options_(options) {}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+absl::StatusOr<int> OutboxRelay::RelayOnce() {
+  // Check Redis before taking the database's write lock, so that an outage
+  // does not hold up writers.
+  RETURN_IF_ERROR(redis_->Command({"PING"}).status());
+  int published = 0;
+  RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+    published = 0;
+    if (tx.dialect() == db::Dialect::kPostgres) {
+      ASSIGN_OR_RETURN(db::Row locked,
+                       tx.QueryOne("SELECT pg_try_advisory_xact_lock($1)", {kRelayLockKey}));
+      if (locked[0].AsInt() == 0) {
+        return absl::OkStatus();  // another instance is relaying
+      }
+    }
+    ASSIGN_OR_RETURN(db::Rows rows,
+                     tx.Query("SELECT region_code, seq, event_id, event_type, event FROM outbox"
+                              " WHERE published_micros IS NULL"
+                              " ORDER BY created_micros, region_code, seq LIMIT $1",
+                              {options_.batch_size}));
+    if (rows.empty()) {
+      return absl::OkStatus();
+    }
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(rows.size());
+    for (const db::Row& row : rows) {
+      commands.push_back({"XADD", stream_, "MAXLEN", "~", absl::StrCat(options_.stream_max_len),
+                          "*", "id", row[2].AsText(), "type", row[3].AsText(), "region",
+                          row[0].AsText(), "event", row[4].AsBlob()});
+    }
+    RETURN_IF_ERROR(redis_->Pipeline(commands).status());
+    const int64_t now = absl::ToUnixMicros(clock_->Now());
+    for (const db::Row& row : rows) {
+      RETURN_IF_ERROR(tx.Execute("UPDATE outbox SET published_micros = $1"
+                                 " WHERE region_code = $2 AND seq = $3",
+                                 {now, row[0].AsText(), row[1].AsInt()})
+                          .status());
+    }
+    published = static_cast<int>(rows.size());
+    return absl::OkStatus();
+  }));
+  return published;
+}
+
+absl::Status OutboxRelay::PurgeRelayed() {
+  const int64_t cutoff = absl::ToUnixMicros(clock_->Now() - options_.retention);
+  return db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+    return tx
+        .Execute("DELETE FROM outbox WHERE published_micros IS NOT NULL AND published_micros < $1",
+                 {cutoff})
+        .status();
+  });
+}
+
+void OutboxRelay::Start() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void OutboxRelay::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void OutboxRelay::Notify() {
+  absl::MutexLock lock(&mutex_);
+  wake_ = true;
+}
+
+void OutboxRelay::Loop() {
+  absl::Duration backoff = absl::Milliseconds(100);
+  bool redis_down_logged = false;
+  while (true) {
+    absl::Duration wait = options_.poll_interval;
+    auto relayed = RelayOnce();
+    if (relayed.ok()) {
+      if (redis_down_logged) {
+        LogInfo("event relay resumed", {{"stream", stream_}});
+        redis_down_logged = false;
+      }
+      backoff = absl::Milliseconds(100);
+      if (*relayed == options_.batch_size) {
+        wait = absl::ZeroDuration();  // more is waiting
+      }
+    } else {
+      if (!redis_down_logged) {
+        LogWarning("event relay paused; events wait in the outbox",
+                   {{"stream", stream_}, {"error", relayed.status().ToString()}});
+        redis_down_logged = true;
+      }
+      wait = backoff;
+      backoff = std::min(backoff * 2, options_.max_backoff);
+    }
+    if (clock_->Now() - last_purge_ > absl::Hours(1)) {
+      if (auto st = PurgeRelayed(); !st.ok()) {
+        LogWarning("outbox purge failed", {{"error", st.ToString()}});
+      }
+      last_purge_ = clock_->Now();
+    }
+    absl::MutexLock lock(&mutex_);
+    auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return wake_ || stopping_; };
+    mutex_.AwaitWithTimeout(absl::Condition(&woken), wait);
+    if (stopping_) {
+      return;
+    }
+    wake_ = false;
+  }
+}
+
+}  // namespace kaoping

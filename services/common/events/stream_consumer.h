@@ -1,0 +1,74 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "kaoping/v1/events.pb.h"
+#include "services/common/clock.h"
+#include "services/common/db/database.h"
+#include "services/common/events/redis_client.h"
+
+namespace kaoping {
+
+struct StreamConsumerOptions {
+  std::string stream;    // e.g. EventStreamName("appraisals")
+  std::string group;     // one per consuming service, e.g. "results"
+  std::string consumer;  // one per instance, stable across restarts (e.g. the host name)
+  int batch_size = 64;
+  absl::Duration block = absl::Seconds(1);
+  // Entries another consumer received but did not acknowledge for this long
+  // are taken over (that consumer is presumed dead).
+  absl::Duration claim_idle = absl::Seconds(30);
+  absl::Duration max_backoff = absl::Seconds(5);
+};
+
+// Applies one event. OK acknowledges it. UNAVAILABLE, ABORTED,
+// DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED leave it pending, to be retried;
+// any other error moves it to the dead-letter stream "<stream>:dead:<group>"
+// (and acknowledges it), so that one bad event cannot block the rest.
+using EventHandler = std::function<absl::Status(const v1::Event&)>;
+
+// A member of a Redis consumer group: acknowledges only after the handler
+// applied an event, picks up on start what it had received but not
+// acknowledged before a crash, and takes over what dead members left pending.
+class StreamConsumer {
+ public:
+  StreamConsumer(RedisOptions redis, StreamConsumerOptions options, EventHandler handler);
+  ~StreamConsumer();
+
+  // Creates the group (reading from the stream's beginning) if it is missing.
+  absl::Status EnsureGroup();
+  // One round: own pending entries first after a start or a failure, then
+  // entries abandoned by others, then new ones. Returns the number applied.
+  absl::StatusOr<int> PollOnce();
+
+  void Start();
+  void Stop();
+
+ private:
+  absl::StatusOr<int> Process(const RedisReply& entries);
+  void Loop();
+
+  std::unique_ptr<RedisClient> redis_;
+  StreamConsumerOptions options_;
+  EventHandler handler_;
+  bool reread_own_pending_ = true;
+  absl::Time last_claim_ = absl::InfinitePast();
+
+  absl::Mutex mutex_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;
+};
+
+// Idempotent application: runs body and records (consumer, event id) in
+// consumed_events in one transaction; an event already recorded is skipped.
+// Applying the same event twice therefore changes nothing.
+absl::Status ApplyOnce(db::Database& db, absl::string_view consumer, const v1::Event& event,
+                       const Clock& clock, absl::FunctionRef<absl::Status(db::Transaction&)> body);
+
+}  // namespace kaoping

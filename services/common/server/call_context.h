@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "services/common/audit/audit_log.h"
+#include "services/common/auth/principal.h"
+#include "services/common/db/database.h"
+
+namespace kaoping {
+
+class Authenticator;
+
+// What every RPC handler of a service shares.
+struct CallEnv {
+  const Authenticator* authenticator = nullptr;
+  const AuditLog* audit = nullptr;
+  db::Database* db = nullptr;
+};
+
+enum class CallKind {
+  kRead,         // not audited
+  kAuditedRead,  // reads of forms, appraisals, archives: audited, success or not
+  kWrite,        // audited in the write's own transaction; refusals audited apart
+};
+
+// A call in progress, as the handler sees it.
+class CallContext {
+ public:
+  CallContext(const Principal& principal, absl::string_view method, const CallEnv& env)
+      : principal_(principal), method_(method), env_(env) {}
+
+  const Principal& principal() const { return principal_; }
+  absl::string_view method() const { return method_; }
+
+  // The handler names what the call is about as soon as it knows, so that a
+  // refused or failed call is audited under the right region and resource.
+  void SetResource(absl::string_view region_code, absl::string_view resource) {
+    region_code_ = std::string(region_code);
+    resource_ = std::string(resource);
+  }
+  const std::string& region_code() const { return region_code_; }
+  const std::string& resource() const { return resource_; }
+
+  // Appends the audit entry of a successful write inside its transaction.
+  absl::Status AuditIn(db::Transaction& tx, absl::string_view detail = "");
+  bool audited() const { return audited_; }
+
+  AuditRecord Record(absl::string_view outcome, absl::string_view detail) const;
+
+ private:
+  const Principal& principal_;
+  std::string method_;
+  const CallEnv& env_;
+  std::string region_code_;
+  std::string resource_;
+  bool audited_ = false;
+};
+
+}  // namespace kaoping

@@ -1,0 +1,80 @@
+#include "services/common/server/grpc_server.h"
+
+#include <signal.h>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/common/log.h"
+
+namespace kaoping {
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
+    const GrpcServerOptions& options, const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::unique_ptr<GrpcServer> server(new GrpcServer());
+  server->options_ = options;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  for (grpc::Service* service : services) {
+    builder.RegisterService(service);
+  }
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address, " (address in use?)"));
+  }
+  auto* health = server->server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  return server;
+}
+
+GrpcServer::~GrpcServer() { Shutdown(); }
+
+std::string GrpcServer::address() const {
+  std::vector<std::string> parts = absl::StrSplit(options_.listen_address, ':');
+  std::string host = options_.listen_address.substr(0, options_.listen_address.rfind(':'));
+  return absl::StrCat(host, ":", port_);
+}
+
+void GrpcServer::Shutdown() {
+  if (shut_down_ || server_ == nullptr) {
+    return;
+  }
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  if (options_.drain_delay > absl::ZeroDuration()) {
+    LogInfo("draining: health is NOT_SERVING",
+            {{"drain_seconds", absl::ToDoubleSeconds(options_.drain_delay)}});
+    absl::SleepFor(options_.drain_delay);
+  }
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  server_->Wait();
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  while (sigwait(&set, &signal) != 0) {
+  }
+  return signal;
+}
+
+}  // namespace kaoping

@@ -1,0 +1,129 @@
+#include "services/common/server/service_runtime.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/db/migrations.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+
+namespace kaoping {
+
+std::span<const EmbeddedFile> CommonMigrations();
+
+ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* clock)
+    : config_(std::move(config)), service_(std::move(service)), clock_(clock), audit_(clock),
+      outbox_(service_, clock), idempotency_(clock) {}
+
+ServiceRuntime::~ServiceRuntime() {
+  if (relay_ != nullptr) {
+    relay_->Stop();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
+    const Config& config, absl::string_view service, std::span<const EmbeddedFile> migrations,
+    const Clock* clock) {
+  std::unique_ptr<ServiceRuntime> rt(new ServiceRuntime(config, std::string(service), clock));
+  ASSIGN_OR_RETURN(std::string database_url, config.Require("database_url"));
+  ASSIGN_OR_RETURN(std::string redis_url, config.Require("redis_url"));
+  RETURN_IF_ERROR(config.Require("listen_address").status());
+  db::DatabaseOptions db_options;
+  ASSIGN_OR_RETURN(int64_t max_connections, config.GetInt("db_max_connections", 8));
+  if (max_connections < 1 || max_connections > 1000) {
+    return absl::InvalidArgumentError("configuration: `db_max_connections` must be 1..1000");
+  }
+  db_options.max_connections = static_cast<int>(max_connections);
+  ASSIGN_OR_RETURN(rt->db_, db::OpenDatabase(database_url, db_options));
+  RETURN_IF_ERROR(db::ApplyMigrations(*rt->db_, "common", CommonMigrations()));
+  RETURN_IF_ERROR(db::ApplyMigrations(*rt->db_, service, migrations));
+  ASSIGN_OR_RETURN(rt->authenticator_, Authenticator::FromConfig(config, clock));
+  if (redis_url != "none") {
+    ASSIGN_OR_RETURN(RedisOptions redis_options, ParseRedisUrl(redis_url));
+    rt->relay_ = std::make_unique<OutboxRelay>(
+        rt->db_.get(), std::make_unique<RedisClient>(redis_options), EventStreamName(service),
+        clock);
+    rt->relay_->Start();
+  }
+  rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get()};
+  return rt;
+}
+
+void ServiceRuntime::EventsCommitted() {
+  if (relay_ != nullptr) {
+    relay_->Notify();
+  }
+}
+
+ServiceDeps ServiceRuntime::deps() {
+  ServiceDeps deps;
+  deps.db = db_.get();
+  deps.clock = clock_;
+  deps.audit = &audit_;
+  deps.outbox = &outbox_;
+  deps.idempotency = &idempotency_;
+  deps.events_committed = [this] { EventsCommitted(); };
+  return deps;
+}
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(
+    const std::vector<grpc::Service*>& services) {
+  GrpcServerOptions options;
+  ASSIGN_OR_RETURN(options.listen_address, config_.Require("listen_address"));
+  ASSIGN_OR_RETURN(options.shutdown_grace,
+                   config_.GetDuration("shutdown_grace", absl::Seconds(10)));
+  ASSIGN_OR_RETURN(options.drain_delay, config_.GetDuration("drain_delay", absl::ZeroDuration()));
+  return GrpcServer::Start(options, services);
+}
+
+int ServiceMain(int argc, char** argv, absl::string_view service,
+                std::span<const EmbeddedFile> migrations, const ServiceFactory& factory) {
+  BlockTerminationSignals();
+  InitLogging(service, LogLevel::kInfo);
+  auto fail = [&](const absl::Status& st) {
+    LogError("cannot start", {{"error", st.ToString()}});
+    return st.code() == absl::StatusCode::kInvalidArgument ||
+                   st.code() == absl::StatusCode::kFailedPrecondition ||
+                   st.code() == absl::StatusCode::kNotFound
+               ? 2
+               : 1;
+  };
+  auto config = Config::Load(argc, argv);
+  if (!config.ok()) {
+    return fail(config.status());
+  }
+  LogLevel level = LogLevel::kInfo;
+  if (!ParseLogLevel(config->Get("log_level", "info"), &level)) {
+    return fail(absl::InvalidArgumentError(
+        "configuration: `log_level` must be debug, info, warning or error"));
+  }
+  InitLogging(service, level);
+  auto runtime = ServiceRuntime::Create(*config, service, migrations);
+  if (!runtime.ok()) {
+    return fail(runtime.status());
+  }
+  auto services = factory(**runtime);
+  if (!services.ok()) {
+    return fail(services.status());
+  }
+  std::vector<grpc::Service*> raw;
+  for (auto& s : *services) {
+    raw.push_back(s.get());
+  }
+  auto server = (*runtime)->StartServer(raw);
+  if (!server.ok()) {
+    return fail(server.status());
+  }
+  LogInfo("serving", {{"address", (*server)->address()},
+                      {"database", (*runtime)->db().Describe()},
+                      {"config", config->source()}});
+  int signal = WaitForTerminationSignal();
+  LogInfo("shutting down", {{"signal", signal}});
+  (*server)->Shutdown();
+  server->reset();
+  runtime->reset();
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace kaoping

@@ -1,0 +1,16 @@
+// kaoping-indicators: the indicator catalog service. See README.md.
+#include "services/common/server/service_runtime.h"
+#include "services/indicators/indicator_service.h"
+#include "services/indicators/migrations.h"
+
+int main(int argc, char** argv) {
+  return kaoping::ServiceMain(
+      argc, argv, "indicators", kaoping::indicators::Migrations(),
+      [](kaoping::ServiceRuntime& runtime)
+          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
+        std::vector<std::unique_ptr<grpc::Service>> services;
+        services.push_back(std::make_unique<kaoping::indicators::IndicatorService>(
+            runtime.call_env(), runtime.deps()));
+        return services;
+      });
+}
