@@ -122,13 +122,14 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
 
   v1::IndicatorSet created;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
+  auto create = [&](db::Transaction& tx) -> absl::Status {
     const IdempotencyKey key{region_code, call.principal().subject,
                              std::string(call.method()), request.request_id()};
     if (!request.request_id().empty() && !request.validate_only()) {
       ASSIGN_OR_RETURN(auto previous, deps_.idempotency->Lookup(tx, key, request));
       if (previous.has_value()) {
         created.ParseFromString(*previous);
+        call.MarkNothingWritten();
         return absl::OkStatus();
       }
     }
@@ -144,6 +145,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
     created.set_revision(1);
     created.set_etag(ComputeEtag(name, 1, created.create_time()));
     if (request.validate_only()) {
+      call.MarkNothingWritten();
       return absl::OkStatus();
     }
     RETURN_IF_ERROR(store_.Insert(tx, region_code, request.indicator_set_id(), created));
@@ -154,7 +156,14 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
       RETURN_IF_ERROR(deps_.idempotency->Remember(tx, key, request, created));
     }
     return absl::OkStatus();
-  }));
+  };
+  absl::Status st = db::RunInTransaction(*deps_.db, db::Access::kReadWrite, create);
+  if (st.code() == absl::StatusCode::kAlreadyExists && !request.request_id().empty()) {
+    // A concurrent twin of this request may have committed first (PostgreSQL
+    // runs them side by side): look again, and return its result.
+    st = db::RunInTransaction(*deps_.db, db::Access::kReadWrite, create);
+  }
+  RETURN_IF_ERROR(st);
   return created;
 }
 
@@ -205,13 +214,13 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
     if (more) {
       sets.pop_back();
     }
-    for (auto& set : sets) {
-      *response.add_indicator_sets() = std::move(set);
-    }
     if (more) {
       ASSIGN_OR_RETURN(RegionChild last,
                        ParseRegionChild("name", sets.back().name(), kCollection));
       response.set_next_page_token(MakePageToken(last.id, fingerprint));
+    }
+    for (auto& set : sets) {
+      *response.add_indicator_sets() = std::move(set);
     }
     return absl::OkStatus();
   }));
@@ -260,6 +269,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Update(
     }
     RETURN_IF_ERROR(ValidateIndicatorSet("indicator_set", updated));
     if (request.validate_only()) {
+      call.MarkNothingWritten();
       return absl::OkStatus();
     }
     Touch(updated);

@@ -23,9 +23,10 @@ db::Value DayOrNull(const google::type::Date& date) {
   return db::Value(FormatDay(absl::CivilDay(date.year(), date.month(), date.day())));
 }
 
+// $1..$8 are the row; $9, when given, the revision a replacement expects.
 db::Params RowParams(const std::string& region_code, const std::string& set_id,
-                     const v1::IndicatorSet& set) {
-  return {region_code,
+                     const v1::IndicatorSet& set, std::optional<int64_t> expected_revision = {}) {
+  db::Params params = {region_code,
           set_id,
           v1::IndicatorSet::State_Name(set.state()),
           set.revision(),
@@ -35,6 +36,10 @@ db::Params RowParams(const std::string& region_code, const std::string& set_id,
               ? db::Value(set.publish_time().seconds() * 1000000 + set.publish_time().nanos() / 1000)
               : db::Value(),
           db::Blob{set.SerializeAsString()}};
+  if (expected_revision.has_value()) {
+    params.emplace_back(*expected_revision);
+  }
+  return params;
 }
 
 }  // namespace
@@ -67,14 +72,12 @@ absl::StatusOr<v1::IndicatorSet> IndicatorStore::Get(db::Transaction& tx,
 absl::Status IndicatorStore::Replace(db::Transaction& tx, const std::string& region_code,
                                      const std::string& set_id, int64_t expected_revision,
                                      const v1::IndicatorSet& set) const {
-  db::Params params = RowParams(region_code, set_id, set);
-  params.push_back(expected_revision);
   ASSIGN_OR_RETURN(int64_t changed,
                    tx.Execute("UPDATE indicator_sets SET state = $3, revision = $4,"
                               " effective_from = $5, effective_until = $6, publish_micros = $7,"
                               " content = $8 WHERE region_code = $1 AND set_id = $2"
                               " AND revision = $9",
-                              params));
+                              RowParams(region_code, set_id, set, expected_revision)));
   if (changed == 0) {
     return absl::AbortedError(
         absl::StrCat(set.name(), " was changed concurrently; read it again and retry"));

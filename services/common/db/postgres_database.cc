@@ -262,6 +262,8 @@ class PostgresDatabase final : public Database {
       return RetryableError(absl::StatusCode::kUnavailable,
                             absl::StrCat("database ", Describe(), " unavailable: ", message));
     }
+    // NOTICEs ("relation already exists, skipping") are not for the service's log.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     return conn;
   }
 

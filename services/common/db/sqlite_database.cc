@@ -259,7 +259,9 @@ class SqliteDatabase final : public Database {
       write_mutex_.Lock();
     }
     auto conn = Acquire();
-    absl::Status st = conn.ok() ? (*conn)->Exec(writer ? "BEGIN IMMEDIATE" : "BEGIN")
+    // A read-only transaction is enforced, as PostgreSQL's BEGIN READ ONLY is.
+    absl::Status st = conn.ok() ? (*conn)->Exec(writer ? "PRAGMA query_only=0; BEGIN IMMEDIATE"
+                                                       : "PRAGMA query_only=1; BEGIN")
                                 : conn.status();
     if (!st.ok()) {
       if (conn.ok()) {

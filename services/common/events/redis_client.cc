@@ -157,6 +157,19 @@ absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& 
 absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   absl::MutexLock lock(&mutex_);
+  // A connection that sat idle may have died with a Redis restart: one retry
+  // on a fresh connection. (Commands here are idempotent or absorbed by
+  // idempotent consumers: XADD of an event twice, XACK twice.)
+  const bool reused = context_ != nullptr;
+  auto replies = PipelineOnce(commands);
+  if (!replies.ok() && reused && replies.status().code() == absl::StatusCode::kUnavailable) {
+    replies = PipelineOnce(commands);
+  }
+  return replies;
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisClient::PipelineOnce(
+    const std::vector<std::vector<std::string>>& commands) {
   if (auto st = EnsureConnected(); !st.ok()) {
     return st;
   }

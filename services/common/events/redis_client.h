@@ -53,6 +53,8 @@ class RedisClient {
   const RedisOptions& options() const { return options_; }
 
  private:
+  absl::StatusOr<std::vector<RedisReply>> PipelineOnce(
+      const std::vector<std::vector<std::string>>& commands) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   absl::Status EnsureConnected() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Disconnect() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 

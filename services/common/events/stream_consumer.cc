@@ -91,6 +91,15 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
 }
 
 absl::StatusOr<int> StreamConsumer::PollOnce() {
+  auto applied = PollOnceUnguarded();
+  if (!applied.ok()) {
+    // Whatever was delivered in the failed round is pending to us: read it first next time.
+    reread_own_pending_ = true;
+  }
+  return applied;
+}
+
+absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
   int applied = 0;
   if (reread_own_pending_) {
     // What this consumer received before a crash or a failed apply.

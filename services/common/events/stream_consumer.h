@@ -51,6 +51,7 @@ class StreamConsumer {
   void Stop();
 
  private:
+  absl::StatusOr<int> PollOnceUnguarded();
   absl::StatusOr<int> Process(const RedisReply& entries);
   void Loop();
 

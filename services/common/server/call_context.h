@@ -45,6 +45,9 @@ class CallContext {
 
   // Appends the audit entry of a successful write inside its transaction.
   absl::Status AuditIn(db::Transaction& tx, absl::string_view detail = "");
+  // A write call that wrote nothing (validate_only, a replayed request_id):
+  // nothing to audit, since the first call was.
+  void MarkNothingWritten() { audited_ = true; }
   bool audited() const { return audited_; }
 
   AuditRecord Record(absl::string_view outcome, absl::string_view detail) const;

@@ -1,0 +1,300 @@
+// The transactional outbox, its relay to a Redis Stream and the consumer
+// group helper: every event delivered exactly once to an idempotent consumer
+// across a consumer crash and a Redis restart; writes never wait for Redis.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kaoping/v1/events.pb.h"
+#include "services/common/db/migrations.h"
+#include "services/common/events/outbox.h"
+#include "services/common/events/stream_consumer.h"
+#include "services/common/status_macros.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/shared_servers.h"
+
+namespace kaoping {
+
+std::span<const EmbeddedFile> CommonMigrations();
+
+namespace {
+
+using ::kaoping::testing::StoreKind;
+
+constexpr char kConsumerTable[] =
+    "CREATE TABLE applied (event_id TEXT PRIMARY KEY, n BIGINT NOT NULL);";
+
+// Polls `done` for up to `limit`; no fixed sleeps.
+template <typename F>
+bool Eventually(F done, absl::Duration limit = absl::Seconds(30)) {
+  const absl::Time deadline = absl::Now() + limit;
+  while (absl::Now() < deadline) {
+    if (done()) {
+      return true;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return done();
+}
+
+class EventsTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    stream_ = absl::StrCat("kaoping:events:test-", getpid(), "-", counter++);
+    producer_ = OpenFresh();
+    consumer_db_ = OpenFresh();
+    const EmbeddedFile files[] = {{"0001_applied.sql", kConsumerTable}};
+    ASSERT_TRUE(db::ApplyMigrations(*consumer_db_, "consumer", files).ok());
+  }
+
+  std::unique_ptr<db::Database> OpenFresh() {
+    auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
+    EXPECT_TRUE(url.ok()) << url.status();
+    auto db = db::OpenDatabase(*url);
+    EXPECT_TRUE(db.ok()) << db.status();
+    EXPECT_TRUE(db::ApplyMigrations(**db, "common", CommonMigrations()).ok());
+    return std::move(*db);
+  }
+
+  absl::Status Produce(int first, int count, const std::string& region = "510114") {
+    return db::RunInTransaction(*producer_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+      for (int i = first; i < first + count; ++i) {
+        v1::IndicatorSetPublished payload;
+        payload.set_indicator_set(absl::StrCat("regions/", region, "/indicatorSets/s", i));
+        payload.set_revision(i);
+        RETURN_IF_ERROR(outbox_.Enqueue(tx, region, payload.indicator_set(), "admin", payload).status());
+      }
+      return absl::OkStatus();
+    });
+  }
+
+  // The idempotent consumer under test: counts applications per event.
+  absl::Status Apply(const v1::Event& event) {
+    return ApplyOnce(*consumer_db_, "results", event, clock_, [&](db::Transaction& tx) {
+      return tx
+          .Execute("INSERT INTO applied (event_id, n) VALUES ($1, 1)"
+                   " ON CONFLICT (event_id) DO UPDATE SET n = applied.n + 1",
+                   {event.id()})
+          .status();
+    });
+  }
+
+  // (distinct events applied, the largest number of applications of one).
+  std::pair<int64_t, int64_t> AppliedCounts() {
+    std::pair<int64_t, int64_t> out{-1, -1};
+    EXPECT_TRUE(db::RunInTransaction(*consumer_db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
+                  ASSIGN_OR_RETURN(db::Row row,
+                                   tx.QueryOne("SELECT COUNT(*), COALESCE(MAX(n), 0) FROM applied"));
+                  out = {row[0].AsInt(), row[1].AsInt()};
+                  return absl::OkStatus();
+                }).ok());
+    return out;
+  }
+
+  int64_t Pending() {
+    auto n = Outbox::CountPending(*producer_);
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  std::unique_ptr<OutboxRelay> Relay(const std::string& redis_url) {
+    OutboxRelayOptions options;
+    options.poll_interval = absl::Milliseconds(50);
+    options.max_backoff = absl::Milliseconds(200);
+    return std::make_unique<OutboxRelay>(producer_.get(),
+                                         std::make_unique<RedisClient>(*ParseRedisUrl(redis_url)),
+                                         stream_, &clock_, options);
+  }
+
+  StreamConsumerOptions ConsumerOptions(const std::string& name) {
+    StreamConsumerOptions options;
+    options.stream = stream_;
+    options.group = "results";
+    options.consumer = name;
+    options.block = absl::Milliseconds(100);
+    options.claim_idle = absl::Milliseconds(300);
+    options.max_backoff = absl::Milliseconds(200);
+    return options;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1795000000)};
+  Outbox outbox_{"test", &clock_};
+  std::string stream_;
+  std::unique_ptr<db::Database> producer_;
+  std::unique_ptr<db::Database> consumer_db_;
+};
+
+TEST_P(EventsTest, EventExistsOnlyIfItsChangeCommitted) {
+  absl::Status st = db::RunInTransaction(*producer_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+    v1::IndicatorSetRetired payload;
+    RETURN_IF_ERROR(outbox_.Enqueue(tx, "510114", "r", "a", payload).status());
+    return absl::InternalError("the change failed");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(Pending(), 0);
+  ASSERT_TRUE(Produce(0, 3).ok());
+  EXPECT_EQ(Pending(), 3);
+}
+
+TEST_P(EventsTest, RelayPublishesEveryEventOnceInOrder) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  ASSERT_TRUE(Produce(0, 7).ok());
+  ASSERT_TRUE(Produce(0, 2, "510107").ok());
+  auto relay = Relay((*redis)->url());
+  auto n = relay->RelayOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 9);
+  EXPECT_EQ(*relay->RelayOnce(), 0);
+  EXPECT_EQ(Pending(), 0);
+  RedisClient client(*ParseRedisUrl((*redis)->url()));
+  auto range = client.Command({"XRANGE", stream_, "-", "+"});
+  ASSERT_TRUE(range.ok());
+  ASSERT_EQ(range->elements.size(), 9u);
+  std::vector<std::string> ids;
+  for (const auto& entry : range->elements) {
+    const auto& fields = entry.elements[1].elements;
+    v1::Event event;
+    ASSERT_TRUE(event.ParseFromString(fields[7].str));
+    EXPECT_EQ(fields[1].str, event.id());
+    EXPECT_EQ(event.type(), "kaoping.v1.IndicatorSetPublished");
+    ids.push_back(event.id());
+  }
+  // Within a region, in the order the changes committed.
+  std::vector<std::string> county_114, county_107;
+  for (const auto& id : ids) {
+    (absl::StrContains(id, "/510114/") ? county_114 : county_107).push_back(id);
+  }
+  EXPECT_THAT(county_114, ::testing::ElementsAre("test/510114/1", "test/510114/2", "test/510114/3",
+                                                 "test/510114/4", "test/510114/5", "test/510114/6",
+                                                 "test/510114/7"));
+  EXPECT_THAT(county_107, ::testing::ElementsAre("test/510107/1", "test/510107/2"));
+}
+
+TEST_P(EventsTest, WritesSucceedWhileRedisIsDownAndEventsFollowLater) {
+  auto redis = kaoping::testing::RedisServer::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  auto relay = Relay((*redis)->url());
+  (*redis)->Stop();
+  ASSERT_TRUE(Produce(0, 5).ok()) << "a write never waits for Redis";
+  EXPECT_EQ(relay->RelayOnce().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Pending(), 5);
+  ASSERT_TRUE((*redis)->Restart().ok());
+  auto n = relay->RelayOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 5);
+  EXPECT_EQ(Pending(), 0);
+}
+
+TEST_P(EventsTest, ExactlyOnceAcrossAConsumerCrashAndARedisRestart) {
+  auto redis = kaoping::testing::RedisServer::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
+  auto relay = Relay((*redis)->url());
+  relay->Start();
+
+  // Consumer A receives a batch and dies half-way through applying it: five
+  // applied, none acknowledged.
+  StreamConsumer group_maker(redis_options, ConsumerOptions("A"), [](const v1::Event&) {
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(group_maker.EnsureGroup().ok());
+  ASSERT_TRUE(Produce(0, 40).ok());
+  relay->Notify();
+  ASSERT_TRUE(Eventually([&] { return Pending() == 0; }));
+  RedisClient a(redis_options);
+  auto batch = a.Command({"XREADGROUP", "GROUP", "results", "A", "COUNT", "10", "STREAMS",
+                          stream_, ">"});
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  const auto& entries = batch->elements.at(0).elements.at(1).elements;
+  ASSERT_EQ(entries.size(), 10u);
+  for (int i = 0; i < 5; ++i) {
+    v1::Event event;
+    ASSERT_TRUE(event.ParseFromString(entries[i].elements[1].elements[7].str));
+    ASSERT_TRUE(Apply(event).ok());
+  }
+
+  // The relay publishes one event twice (as after a crash between XADD and
+  // marking the row): the consumer must absorb it.
+  ASSERT_TRUE(a.Command({"XADD", stream_, "*", "id", "dup", "event",
+                         entries[0].elements[1].elements[7].str})
+                  .ok());
+
+  // Redis goes away; writes go on; Redis comes back with its data.
+  (*redis)->Stop();
+  ASSERT_TRUE(Produce(40, 20).ok());
+  EXPECT_EQ(Pending(), 20);
+  ASSERT_TRUE((*redis)->Restart().ok());
+
+  // Consumer B takes over what A left pending, and everything after.
+  StreamConsumer b(redis_options, ConsumerOptions("B"),
+                   [&](const v1::Event& e) { return Apply(e); });
+  b.Start();
+  relay->Notify();
+  ASSERT_TRUE(Eventually([&] { return AppliedCounts().first == 60; }))
+      << "applied " << AppliedCounts().first << " of 60";
+  b.Stop();
+  relay->Stop();
+  EXPECT_EQ(AppliedCounts().second, 1) << "some event was applied twice";
+  EXPECT_EQ(Pending(), 0);
+  auto pending = a.Command({"XPENDING", stream_, "results"});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements.at(0).integer, 0) << "every entry acknowledged";
+}
+
+TEST_P(EventsTest, RestartedConsumerFinishesWhatItHadReceived) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
+  ASSERT_TRUE(Produce(0, 6).ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  std::atomic<int> calls{0};
+  {
+    // First life: every apply fails transiently, nothing is acknowledged.
+    StreamConsumer first(redis_options, ConsumerOptions("A"), [&](const v1::Event&) {
+      ++calls;
+      return absl::UnavailableError("database down");
+    });
+    ASSERT_TRUE(first.EnsureGroup().ok());
+    (void)first.PollOnce();
+    (void)first.PollOnce();
+  }
+  EXPECT_GT(calls.load(), 0);
+  StreamConsumer second(redis_options, ConsumerOptions("A"),
+                        [&](const v1::Event& e) { return Apply(e); });
+  for (int i = 0; i < 5 && AppliedCounts().first < 6; ++i) {
+    ASSERT_TRUE(second.PollOnce().ok());
+  }
+  EXPECT_EQ(AppliedCounts(), std::make_pair(int64_t{6}, int64_t{1}));
+}
+
+TEST_P(EventsTest, AnUnusableEventGoesToTheDeadLetterStreamAndDoesNotBlockTheRest) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
+  StreamConsumer consumer(redis_options, ConsumerOptions("A"),
+                          [&](const v1::Event& e) { return Apply(e); });
+  ASSERT_TRUE(consumer.EnsureGroup().ok());
+  RedisClient client(redis_options);
+  ASSERT_TRUE(client.Command({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"}).ok());
+  ASSERT_TRUE(Produce(0, 3).ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  for (int i = 0; i < 5 && AppliedCounts().first < 3; ++i) {
+    ASSERT_TRUE(consumer.PollOnce().ok());
+  }
+  EXPECT_EQ(AppliedCounts().first, 3);
+  auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(dead->integer, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothStores, EventsTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& info) { return kaoping::testing::StoreKindName(info.param); });
+
+}  // namespace
+}  // namespace kaoping
