@@ -61,6 +61,19 @@ absl::Status WrongState(const v1::IndicatorSet& set, absl::string_view action,
 
 }  // namespace
 
+absl::Status IndicatorCatalog::CommitTransition(db::Transaction& tx, CallContext& call,
+                                                const std::string& region_code,
+                                                const std::string& set_id,
+                                                int64_t expected_revision,
+                                                const v1::IndicatorSet& set,
+                                                const google::protobuf::Message& event,
+                                                absl::string_view audit_detail) {
+  RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, set));
+  RETURN_IF_ERROR(
+      deps_.outbox->Enqueue(tx, region_code, set.name(), call.principal().subject, event).status());
+  return call.AuditIn(tx, audit_detail);
+}
+
 void IndicatorCatalog::Touch(v1::IndicatorSet& set) const {
   set.set_revision(set.revision() + 1);
   *set.mutable_update_time() = ToProtoTimestamp(deps_.clock->Now());
@@ -324,15 +337,12 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Publish(
     *set.mutable_publish_time() = ToProtoTimestamp(deps_.clock->Now());
     set.set_publisher(call.principal().subject);
     Touch(set);
-    RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, set));
     v1::IndicatorSetPublished event;
     event.set_indicator_set(set.name());
     event.set_revision(set.revision());
     *event.mutable_effective_from() = set.effective_from();
-    RETURN_IF_ERROR(
-        deps_.outbox->Enqueue(tx, region_code, set.name(), call.principal().subject, event)
-            .status());
-    return call.AuditIn(tx, absl::StrCat("effective_from=", FormatDay(from)));
+    return CommitTransition(tx, call, region_code, set_id, expected_revision, set, event,
+                            absl::StrCat("effective_from=", FormatDay(from)));
   }));
   deps_.events_committed();
   return set;
@@ -369,15 +379,12 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Retire(
     *set.mutable_effective_until() = CivilDayToDate(until);
     *set.mutable_retire_time() = ToProtoTimestamp(deps_.clock->Now());
     Touch(set);
-    RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, set));
     v1::IndicatorSetRetired event;
     event.set_indicator_set(set.name());
     event.set_revision(set.revision());
     *event.mutable_effective_until() = set.effective_until();
-    RETURN_IF_ERROR(
-        deps_.outbox->Enqueue(tx, region_code, set.name(), call.principal().subject, event)
-            .status());
-    return call.AuditIn(tx, absl::StrCat("effective_until=", FormatDay(until)));
+    return CommitTransition(tx, call, region_code, set_id, expected_revision, set, event,
+                            absl::StrCat("effective_until=", FormatDay(until)));
   }));
   deps_.events_committed();
   return set;

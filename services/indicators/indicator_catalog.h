@@ -53,6 +53,13 @@ class IndicatorCatalog {
                                                  std::string* region_code, std::string* set_id);
   // Marks a stored set as changed now: revision, update time, etag.
   void Touch(v1::IndicatorSet& set) const;
+  // A publication or retirement: the new state, its event and its audit
+  // entry, in the caller's transaction.
+  absl::Status CommitTransition(db::Transaction& tx, CallContext& call,
+                                const std::string& region_code, const std::string& set_id,
+                                int64_t expected_revision, const v1::IndicatorSet& set,
+                                const google::protobuf::Message& event,
+                                absl::string_view audit_detail);
 
   ServiceDeps deps_;
   IndicatorStore store_;

@@ -32,21 +32,28 @@ Servers& Shared() {
 
 }  // namespace
 
-absl::StatusOr<PostgresServer*> SharedPostgres() {
+// Starts a server of type T once, remembering a failure so that every test
+// reports it rather than retrying a start that cannot succeed.
+template <typename T>
+absl::StatusOr<T*> StartOnce(std::unique_ptr<T>& server, absl::Status& error) {
   Servers& s = Shared();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (s.postgres == nullptr && s.postgres_error.ok()) {
-    auto started = PostgresServer::Start();
+  if (server == nullptr && error.ok()) {
+    auto started = T::Start();
     if (started.ok()) {
-      s.postgres = std::move(*started);
+      server = std::move(*started);
     } else {
-      s.postgres_error = started.status();
+      error = started.status();
     }
   }
-  if (!s.postgres_error.ok()) {
-    return s.postgres_error;
+  if (!error.ok()) {
+    return error;
   }
-  return s.postgres.get();
+  return server.get();
+}
+
+absl::StatusOr<PostgresServer*> SharedPostgres() {
+  return StartOnce(Shared().postgres, Shared().postgres_error);
 }
 
 absl::StatusOr<std::string> FreshPostgresDatabase() {
@@ -58,20 +65,7 @@ absl::StatusOr<std::string> FreshPostgresDatabase() {
 }
 
 absl::StatusOr<RedisServer*> SharedRedis() {
-  Servers& s = Shared();
-  std::lock_guard<std::mutex> lock(s.mutex);
-  if (s.redis == nullptr && s.redis_error.ok()) {
-    auto started = RedisServer::Start();
-    if (started.ok()) {
-      s.redis = std::move(*started);
-    } else {
-      s.redis_error = started.status();
-    }
-  }
-  if (!s.redis_error.ok()) {
-    return s.redis_error;
-  }
-  return s.redis.get();
+  return StartOnce(Shared().redis, Shared().redis_error);
 }
 
 std::string StoreKindName(StoreKind kind) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/db/connection_pool.h"
 
 namespace kaoping::db {
 namespace {
@@ -110,11 +111,24 @@ Value DecodeColumn(PGresult* res, int row, int col) {
   }
 }
 
+// Owns one libpq connection.
+struct PgConnection {
+  explicit PgConnection(PGconn* c) : conn(c) {}
+  ~PgConnection() { PQfinish(conn); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+  bool reusable() const {
+    return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
+  }
+  PGconn* conn;
+};
+
 class PostgresDatabase;
 
 class PgTransaction final : public Transaction {
  public:
-  PgTransaction(PostgresDatabase* owner, PGconn* conn) : owner_(owner), conn_(conn) {}
+  PgTransaction(PostgresDatabase* owner, std::unique_ptr<PgConnection> connection)
+      : owner_(owner), connection_(std::move(connection)), conn_(connection_->conn) {}
   ~PgTransaction() override;
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
@@ -238,6 +252,7 @@ class PgTransaction final : public Transaction {
   }
 
   PostgresDatabase* owner_;
+  std::unique_ptr<PgConnection> connection_;
   PGconn* conn_;
   bool finished_ = false;
 };
@@ -245,16 +260,10 @@ class PgTransaction final : public Transaction {
 class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(std::string url, const DatabaseOptions& options)
-      : url_(std::move(url)), options_(options) {}
+      : url_(std::move(url)),
+        pool_(options.max_connections, kPoolWait, [this] { return Connect(); }) {}
 
-  ~PostgresDatabase() override {
-    absl::MutexLock lock(&mutex_);
-    for (PGconn* conn : idle_) {
-      PQfinish(conn);
-    }
-  }
-
-  absl::StatusOr<PGconn*> Connect() {
+  absl::StatusOr<std::unique_ptr<PgConnection>> Connect() {
     PGconn* conn = PQconnectdb(url_.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn);
@@ -264,79 +273,44 @@ class PostgresDatabase final : public Database {
     }
     // NOTICEs ("relation already exists, skipping") are not for the service's log.
     PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
-    return conn;
+    return std::make_unique<PgConnection>(conn);
   }
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(Access access) override {
-    auto conn = Acquire();
-    if (!conn.ok()) {
-      return conn.status();
+    auto connection = pool_.Acquire();
+    if (!connection.ok()) {
+      return connection.status();
     }
     const char* begin = access == Access::kReadOnly ? "BEGIN READ ONLY" : "BEGIN";
-    PGresult* res = PQexec(*conn, begin);
+    PGresult* res = PQexec((*connection)->conn, begin);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-      absl::Status st = ResultError(*conn, res, begin);
+      absl::Status st = ResultError((*connection)->conn, res, begin);
       PQclear(res);
-      Release(*conn);
+      Release(std::move(*connection));
       return st;
     }
     PQclear(res);
-    return std::unique_ptr<Transaction>(new PgTransaction(this, *conn));
+    return std::unique_ptr<Transaction>(new PgTransaction(this, std::move(*connection)));
   }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   std::string Describe() const override { return RedactUrl(url_); }
 
-  void Release(PGconn* conn) {
-    absl::MutexLock lock(&mutex_);
-    if (PQstatus(conn) != CONNECTION_OK ||
-        PQtransactionStatus(conn) != PQTRANS_IDLE) {
-      // A broken connection leaves the pool; the next Begin opens a new one.
-      PQfinish(conn);
-      --open_;
-      return;
-    }
-    idle_.push_back(conn);
+  void Release(std::unique_ptr<PgConnection> connection) {
+    const bool reusable = connection->reusable();
+    pool_.Release(std::move(connection), reusable);
   }
 
  private:
-  absl::StatusOr<PGconn*> Acquire() {
-    {
-      absl::MutexLock lock(&mutex_);
-      auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return !idle_.empty() || open_ < options_.max_connections;
-      };
-      if (!mutex_.AwaitWithTimeout(absl::Condition(&available), kPoolWait)) {
-        return RetryableError(absl::StatusCode::kUnavailable,
-                              "database busy: every pooled connection is in use");
-      }
-      if (!idle_.empty()) {
-        PGconn* conn = idle_.back();
-        idle_.pop_back();
-        return conn;
-      }
-      ++open_;
-    }
-    auto conn = Connect();
-    if (!conn.ok()) {
-      absl::MutexLock lock(&mutex_);
-      --open_;
-    }
-    return conn;
-  }
-
   std::string url_;
-  DatabaseOptions options_;
-  absl::Mutex mutex_;
-  std::vector<PGconn*> idle_ ABSL_GUARDED_BY(mutex_);
-  int open_ ABSL_GUARDED_BY(mutex_) = 0;
+  ConnectionPool<PgConnection> pool_;
 };
 
 PgTransaction::~PgTransaction() {
   if (!finished_ && PQstatus(conn_) == CONNECTION_OK) {
     PQclear(PQexec(conn_, "ROLLBACK"));
   }
-  owner_->Release(conn_);
+  owner_->Release(std::move(connection_));
 }
 
 }  // namespace

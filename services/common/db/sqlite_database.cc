@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/db/connection_pool.h"
 
 namespace kaoping::db {
 namespace {
@@ -226,12 +227,11 @@ class SqliteTransaction final : public Transaction {
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, const DatabaseOptions& options)
-      : path_(std::move(path)), options_(options) {
-    if (path_ == ":memory:") {
-      // Every connection to :memory: is a database of its own: keep one.
-      options_.max_connections = 1;
-    }
-  }
+      : path_(std::move(path)),
+        options_(options),
+        // Every connection to :memory: is a database of its own: keep one.
+        pool_(path_ == ":memory:" ? 1 : options.max_connections, absl::InfiniteDuration(),
+              [this] { return Connect(); }) {}
 
   absl::StatusOr<std::unique_ptr<Connection>> Connect() {
     sqlite3* handle = nullptr;
@@ -258,14 +258,14 @@ class SqliteDatabase final : public Database {
     if (writer) {
       write_mutex_.Lock();
     }
-    auto conn = Acquire();
+    auto conn = pool_.Acquire();
     // A read-only transaction is enforced, as PostgreSQL's BEGIN READ ONLY is.
     absl::Status st = conn.ok() ? (*conn)->Exec(writer ? "PRAGMA query_only=0; BEGIN IMMEDIATE"
                                                        : "PRAGMA query_only=1; BEGIN")
                                 : conn.status();
     if (!st.ok()) {
       if (conn.ok()) {
-        Release(std::move(*conn));
+        pool_.Release(std::move(*conn), /*reusable=*/true);
       }
       if (writer) {
         write_mutex_.Unlock();
@@ -280,46 +280,17 @@ class SqliteDatabase final : public Database {
   std::string Describe() const override { return absl::StrCat("sqlite:", path_); }
 
   void Finish(std::unique_ptr<Connection> conn, bool writer) {
-    Release(std::move(conn));
+    pool_.Release(std::move(conn), /*reusable=*/true);
     if (writer) {
       write_mutex_.Unlock();
     }
   }
 
  private:
-  absl::StatusOr<std::unique_ptr<Connection>> Acquire() {
-    {
-      absl::MutexLock lock(&mutex_);
-      auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return !idle_.empty() || open_ < options_.max_connections;
-      };
-      mutex_.Await(absl::Condition(&available));
-      if (!idle_.empty()) {
-        auto conn = std::move(idle_.back());
-        idle_.pop_back();
-        return conn;
-      }
-      ++open_;
-    }
-    auto conn = Connect();
-    if (!conn.ok()) {
-      absl::MutexLock lock(&mutex_);
-      --open_;
-    }
-    return conn;
-  }
-
-  void Release(std::unique_ptr<Connection> conn) {
-    absl::MutexLock lock(&mutex_);
-    idle_.push_back(std::move(conn));
-  }
-
   std::string path_;
   DatabaseOptions options_;
   absl::Mutex write_mutex_;
-  absl::Mutex mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mutex_);
-  int open_ ABSL_GUARDED_BY(mutex_) = 0;
+  ConnectionPool<Connection> pool_;
 };
 
 SqliteTransaction::~SqliteTransaction() {
