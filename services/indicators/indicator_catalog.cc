@@ -102,9 +102,6 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
   } else {
     ASSIGN_OR_RETURN(RegionChild source, ParseRegionChild("source", request.source(), kCollection));
     ASSIGN_OR_RETURN(v1::IndicatorSet stored, [&]() -> absl::StatusOr<v1::IndicatorSet> {
-      if (!principal.CoversRegion(source.region_code)) {
-        return absl::NotFoundError(absl::StrCat("source: ", request.source(), " not found"));
-      }
       auto s = store_.Get(tx, source.region_code, source.id);
       if (!s.ok() || !CanRead(principal, source.region_code, s->state())) {
         return absl::NotFoundError(absl::StrCat("source: ", request.source(), " not found"));

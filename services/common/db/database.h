@@ -66,6 +66,7 @@ using Rows = std::vector<Row>;
 using Params = std::vector<Value>;
 
 enum class Access {
+  // One consistent snapshot for every statement of the transaction.
   kReadOnly,
   // SQLite takes the write lock at BEGIN, so two writers never deadlock on upgrade.
   kReadWrite,

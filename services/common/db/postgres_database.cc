@@ -281,7 +281,10 @@ class PostgresDatabase final : public Database {
     if (!connection.ok()) {
       return connection.status();
     }
-    const char* begin = access == Access::kReadOnly ? "BEGIN READ ONLY" : "BEGIN";
+    // A reader sees one snapshot across its statements, as on SQLite.
+    const char* begin = access == Access::kReadOnly
+                            ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                            : "BEGIN";
     PGresult* res = PQexec((*connection)->conn, begin);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
       absl::Status st = ResultError((*connection)->conn, res, begin);

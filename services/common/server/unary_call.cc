@@ -37,9 +37,11 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, const
     CallContext call(*principal, method, env);
     status = body(call);
     resource = call.resource();
+    // A failed write's in-transaction entry was rolled back with it.
     const bool audit_apart =
         !call.region_code().empty() &&
-        ((kind == CallKind::kWrite && !call.audited()) || kind == CallKind::kAuditedRead);
+        ((kind == CallKind::kWrite && (!status.ok() || !call.audited())) ||
+         kind == CallKind::kAuditedRead);
     if (audit_apart) {
       const std::string outcome =
           status.ok() ? "OK" : std::string(absl::StatusCodeToString(status.code()));
