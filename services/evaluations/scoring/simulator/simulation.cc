@@ -1,0 +1,170 @@
+#include "services/evaluations/scoring/simulator/simulation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/evaluations/scoring/engine.h"
+#include "services/evaluations/scoring/simulator/baselines.h"
+
+namespace kaoping::scoring::simulator {
+
+std::vector<RaterMix> StandardMixes() {
+  std::vector<RaterMix> mixes;
+  RaterMix honest;
+  honest.name = "mostly honest";
+  honest.lenient = 0.05;
+  honest.harsh = 0.05;
+  honest.central = 0.05;
+  honest.straight = 0.02;
+  honest.lenient_unit_share = 0.0;
+  honest.flattery_share = 0.2;
+  mixes.push_back(honest);
+
+  RaterMix typical;
+  typical.name = "typical";
+  typical.lenient = 0.20;
+  typical.harsh = 0.05;
+  typical.central = 0.10;
+  typical.straight = 0.05;
+  typical.lenient_unit_share = 0.15;
+  typical.flattery_share = 0.5;
+  mixes.push_back(typical);
+
+  RaterMix half;
+  half.name = "half lenient";
+  half.lenient = 0.50;
+  half.harsh = 0.05;
+  half.central = 0.05;
+  half.straight = 0.05;
+  half.lenient_unit_share = 0.20;
+  half.flattery_share = 0.5;
+  mixes.push_back(half);
+
+  RaterMix culture;
+  culture.name = "lenient units";
+  culture.lenient = 0.30;
+  culture.harsh = 0.0;
+  culture.central = 0.05;
+  culture.straight = 0.10;
+  culture.lenient_unit_share = 0.40;
+  culture.flattery_share = 0.7;
+  mixes.push_back(culture);
+
+  RaterMix styles;
+  styles.name = "mixed styles";
+  styles.lenient = 0.25;
+  styles.harsh = 0.20;
+  styles.central = 0.20;
+  styles.straight = 0.10;
+  styles.lenient_unit_share = 0.10;
+  styles.flattery_share = 0.5;
+  mixes.push_back(styles);
+
+  RaterMix mostly;
+  mostly.name = "70% lenient";
+  mostly.lenient = 0.70;
+  mostly.harsh = 0.0;
+  mostly.central = 0.05;
+  mostly.straight = 0.10;
+  mostly.lenient_unit_share = 0.30;
+  mostly.flattery_share = 0.7;
+  mixes.push_back(mostly);
+  return mixes;
+}
+
+absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options, const ScoringConfig& config) {
+  SimulatedCounty county = GenerateCounty(options);
+  county.campaign.config = config;
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<CampaignResult> scored = ScoreCampaign(county.campaign);
+  const auto stop = std::chrono::steady_clock::now();
+  if (!scored.ok()) {
+    return scored.status();
+  }
+  const CampaignResult& result = *scored;
+
+  SimulationReport report;
+  report.mix = options.mix.name;
+  report.seed = options.seed;
+  report.subjects = result.summary.subjects;
+  report.forms = result.summary.forms;
+  report.marks = result.summary.marks;
+  report.raters = result.summary.raters;
+  report.engine_seconds = std::chrono::duration<double>(stop - start).count();
+
+  // Results are in subject-id order; the truth is in generation order.
+  absl::flat_hash_map<std::string, std::size_t> generated;
+  for (std::size_t i = 0; i < county.campaign.subjects.size(); ++i) {
+    generated.emplace(county.campaign.subjects[i].id, i);
+  }
+  std::vector<double> truth;
+  std::vector<double> trimmed;
+  std::vector<double> calibrated;
+  for (const SubjectResult& subject : result.subjects) {
+    const std::size_t i = generated.at(subject.subject_id);
+    truth.push_back(county.true_quality[i]);
+    trimmed.push_back(subject.raw_composite);
+    calibrated.push_back(subject.calibrated_composite);
+    if (county.true_veto[i]) {
+      ++report.true_vetoes;
+      report.vetoes_found += subject.grade_reason == GradeReason::kVeto ? 1 : 0;
+    } else if (subject.vetoed) {
+      ++report.false_vetoes;
+    }
+    report.vetoes_applied += subject.vetoed ? 1 : 0;
+    report.good += subject.proposed_grade == Grade::kGood ? 1 : 0;
+  }
+  report.verified_vetoes = county.verified_vetoes;
+  report.rho_plain = Spearman(PlainAverage(result), truth);
+  report.rho_zscore = Spearman(PerRaterZScore(result), truth);
+  report.rho_trimmed = Spearman(trimmed, truth);
+  report.rho_calibrated = Spearman(calibrated, truth);
+  report.quota = result.summary.top_grade_quota;
+  report.good_share =
+      result.summary.scored_subjects > 0 ? static_cast<double>(report.good) / result.summary.scored_subjects : 0.0;
+  report.quota_ok = report.good <= report.quota;
+  return report;
+}
+
+absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options, const ScoringConfig& config,
+                                                    const std::string& subject_id) {
+  SimulatedCounty county = GenerateCounty(options);
+  county.campaign.config = config;
+  absl::StatusOr<CampaignResult> result = ScoreCampaign(county.campaign);
+  if (!result.ok()) {
+    return result.status();
+  }
+  for (const SubjectResult& subject : result->subjects) {
+    if (subject.subject_id == subject_id) {
+      return ExplainSubject(*result, subject, config);
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("no subject ", subject_id, " in the simulated county"));
+}
+
+std::string MarkdownTable(const std::vector<SimulationReport>& reports) {
+  std::string out =
+      "| mix | seed | subjects | ratings | plain avg | z-score | trimmed | calibrated | best baseline | "
+      "vetoes found | vetoes applied | GOOD share (quota) |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n";
+  for (const SimulationReport& r : reports) {
+    const double best = std::max({r.rho_plain, r.rho_zscore, r.rho_trimmed});
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | %s %+.4f | %d/%d | %d/%d (%d false) "
+                        "| %.1f%% (%d ≤ %d %s) |\n",
+                        r.mix, r.seed, r.subjects, r.marks, r.rho_plain, r.rho_zscore, r.rho_trimmed,
+                        r.rho_calibrated, r.rho_calibrated > best ? "beats by" : "LOSES by", r.rho_calibrated - best,
+                        r.vetoes_found, r.true_vetoes, r.vetoes_applied, r.verified_vetoes, r.false_vetoes,
+                        100.0 * r.good_share, r.good, r.quota, r.quota_ok ? "ok" : "VIOLATED"));
+  }
+  return out;
+}
+
+}  // namespace kaoping::scoring::simulator
