@@ -6,14 +6,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/audit/audit_log.h"
+#include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/status_macros.h"
 #include "tests/support/shared_servers.h"
 
 namespace kaoping {
-
-std::span<const EmbeddedFile> CommonMigrations();
-
 namespace {
 
 using ::kaoping::testing::StoreKind;

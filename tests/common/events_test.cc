@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kaoping/v1/events.pb.h"
+#include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/events/outbox.h"
 #include "services/common/events/stream_consumer.h"
@@ -17,9 +18,6 @@
 #include "tests/support/shared_servers.h"
 
 namespace kaoping {
-
-std::span<const EmbeddedFile> CommonMigrations();
-
 namespace {
 
 using ::kaoping::testing::StoreKind;

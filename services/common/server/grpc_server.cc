@@ -6,7 +6,6 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "services/common/log.h"
 
 namespace kaoping {
@@ -38,7 +37,6 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 GrpcServer::~GrpcServer() { Shutdown(); }
 
 std::string GrpcServer::address() const {
-  std::vector<std::string> parts = absl::StrSplit(options_.listen_address, ':');
   std::string host = options_.listen_address.substr(0, options_.listen_address.rfind(':'));
   return absl::StrCat(host, ":", port_);
 }

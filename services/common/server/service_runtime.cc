@@ -3,13 +3,12 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping {
-
-std::span<const EmbeddedFile> CommonMigrations();
 
 ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* clock)
     : config_(std::move(config)), service_(std::move(service)), clock_(clock), audit_(clock),
