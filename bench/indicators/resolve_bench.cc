@@ -31,12 +31,8 @@ Fixture& Shared() {
     options.store = kaoping::testing::StoreKind::kSqlite;
     auto harness = ServiceHarness::Start(
         "indicators", kaoping::indicators::Migrations(),
-        [](kaoping::ServiceRuntime& rt)
-            -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
-          std::vector<std::unique_ptr<grpc::Service>> services;
-          services.push_back(std::make_unique<kaoping::indicators::IndicatorService>(
-              rt.call_env(), rt.deps()));
-          return services;
+        [](kaoping::ServiceRuntime& rt) -> absl::StatusOr<std::vector<kaoping::OwnedService>> {
+          return kaoping::indicators::IndicatorServices(rt);
         },
         options);
     if (!harness.ok()) {

@@ -1,6 +1,8 @@
 #include "services/common/crypto.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
@@ -14,6 +16,14 @@ std::string Sha256(absl::string_view data) {
 }
 
 std::string Sha256Hex(absl::string_view data) { return HexEncode(Sha256(data)); }
+
+std::string HmacSha256(absl::string_view key, absl::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
 
 std::string HexEncode(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
 

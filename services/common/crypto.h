@@ -9,6 +9,9 @@ namespace kaoping {
 std::string Sha256(absl::string_view data);
 std::string Sha256Hex(absl::string_view data);
 
+// HMAC-SHA-256 of data under key, raw bytes.
+std::string HmacSha256(absl::string_view key, absl::string_view data);
+
 std::string HexEncode(absl::string_view bytes);
 
 // base64url without padding (RFC 7515 §2), as JWTs and page tokens use it.

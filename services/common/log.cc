@@ -110,8 +110,8 @@ void Log(LogLevel level, absl::string_view message, LogFields fields) {
   }
   line += "}\n";
   absl::MutexLock lock(&state.mutex);
+  // stderr is unbuffered: one write per line, whole lines never interleave.
   std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
 }
 
 }  // namespace kaoping

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/api/resource_name.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping::indicators {
@@ -57,18 +58,6 @@ absl::Status CheckSum(absl::string_view field, double sum, absl::string_view wha
   return absl::OkStatus();
 }
 
-bool IsValidId(absl::string_view id) {
-  if (id.empty() || id.size() > 63 || id.front() == '-') {
-    return false;
-  }
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool IsKnownDimension(v1::Dimension d) {
   return d != v1::DIMENSION_UNSPECIFIED && v1::Dimension_IsValid(d);
 }
@@ -78,7 +67,7 @@ bool IsKnownDimension(v1::Dimension d) {
 class IdRegistry {
  public:
   absl::Status Add(absl::string_view field, absl::string_view id) {
-    if (!IsValidId(id)) {
+    if (!IsValidResourceId(id)) {
       return Invalid(field, absl::StrCat("\"", id,
                                          "\" must be 1-63 lowercase letters, digits or '-',"
                                          " not starting with '-'"));

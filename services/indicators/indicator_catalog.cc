@@ -74,6 +74,21 @@ absl::Status IndicatorCatalog::CommitTransition(db::Transaction& tx, CallContext
   return call.AuditIn(tx, audit_detail);
 }
 
+absl::StatusOr<absl::CivilDay> IndicatorCatalog::DayFromTodayOn(
+    absl::string_view field, const google::type::Date& date) const {
+  const absl::CivilDay today = Today(*deps_.clock);
+  if (!IsDateSet(date)) {
+    return today;
+  }
+  ASSIGN_OR_RETURN(absl::CivilDay day, DateToCivilDay(field, date));
+  if (day < today) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", FormatDay(day), " is in the past (today is ", FormatDay(today),
+        "); what applied on a past day never changes"));
+  }
+  return day;
+}
+
 void IndicatorCatalog::Touch(v1::IndicatorSet& set) const {
   set.set_revision(set.revision() + 1);
   *set.mutable_update_time() = ToProtoTimestamp(deps_.clock->Now());
@@ -92,9 +107,9 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
     return content;
   }
   if (given.dimensions_size() > 0 || given.profiles_size() > 0) {
-    return absl::InvalidArgumentError(
-        "indicator_set.dimensions: leave dimensions and profiles empty when source is set;"
-        " edit the draft afterwards");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "indicator_set.", given.dimensions_size() > 0 ? "dimensions" : "profiles",
+        ": leave dimensions and profiles empty when source is set; edit the draft afterwards"));
   }
   v1::IndicatorSet content;
   if (request.source() == kDefaultSource) {
@@ -103,6 +118,9 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
     ASSIGN_OR_RETURN(RegionChild source, ParseRegionChild("source", request.source(), kCollection));
     ASSIGN_OR_RETURN(v1::IndicatorSet stored, [&]() -> absl::StatusOr<v1::IndicatorSet> {
       auto s = store_.Get(tx, source.region_code, source.id);
+      if (!s.ok() && s.status().code() != absl::StatusCode::kNotFound) {
+        return s.status();
+      }
       if (!s.ok() || !CanRead(principal, source.region_code, s->state())) {
         return absl::NotFoundError(absl::StrCat("source: ", request.source(), " not found"));
       }
@@ -125,10 +143,13 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
     CallContext& call, const v1::CreateIndicatorSetRequest& request) {
   ASSIGN_OR_RETURN(std::string region_code, ParseRegionName("parent", request.parent()));
+  // Until the id is known to be well formed, the call is about the parent:
+  // a refused call audits a name of checked form, never arbitrary input.
+  call.SetResource(region_code, request.parent());
+  RETURN_IF_ERROR(ValidateResourceId("indicator_set_id", request.indicator_set_id()));
   const std::string name = RegionChildName(region_code, kCollection, request.indicator_set_id());
   call.SetResource(region_code, name);
   RETURN_IF_ERROR(RequireAdmin(call.principal(), region_code, name));
-  RETURN_IF_ERROR(ValidateResourceId("indicator_set_id", request.indicator_set_id()));
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
 
   v1::IndicatorSet created;
@@ -181,6 +202,10 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(CallContext& call,
                                                        const v1::GetIndicatorSetRequest& request) {
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild("name", request.name(), kCollection));
   call.SetResource(id.region_code, request.name());
+  const Principal& p = call.principal();
+  if (!p.CoversRegion(id.region_code) && !p.IsWithinRegion(id.region_code)) {
+    return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
+  }
   v1::IndicatorSet set;
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
     ASSIGN_OR_RETURN(set, store_.Get(tx, id.region_code, id.id));
@@ -238,13 +263,13 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
 }
 
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::LoadForChange(
-    db::Transaction& tx, CallContext& call, const std::string& name, const std::string& etag,
-    std::string* region_code, std::string* set_id) {
-  ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild("name", name, kCollection));
-  call.SetResource(id.region_code, name);
-  RETURN_IF_ERROR(RequireAdmin(call.principal(), id.region_code, name));
+    db::Transaction& tx, CallContext& call, const SetRef& ref, std::string* region_code,
+    std::string* set_id) {
+  ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild(ref.name_field, ref.name, kCollection));
+  call.SetResource(id.region_code, ref.name);
+  RETURN_IF_ERROR(RequireAdmin(call.principal(), id.region_code, ref.name));
   ASSIGN_OR_RETURN(v1::IndicatorSet set, store_.Get(tx, id.region_code, id.id));
-  RETURN_IF_ERROR(CheckEtag("etag", etag, set.etag(), name));
+  RETURN_IF_ERROR(CheckEtag(ref.etag_field, ref.etag, set.etag(), ref.name));
   *region_code = id.region_code;
   *set_id = id.id;
   return set;
@@ -253,14 +278,15 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::LoadForChange(
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Update(
     CallContext& call, const v1::UpdateIndicatorSetRequest& request) {
   const v1::IndicatorSet& patch = request.indicator_set();
-  ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild("indicator_set.name", patch.name(), kCollection));
-  call.SetResource(id.region_code, patch.name());
-  RETURN_IF_ERROR(RequireAdmin(call.principal(), id.region_code, patch.name()));
-  ASSIGN_OR_RETURN(auto paths, ResolveUpdateMask(request.update_mask(), UpdatablePaths()));
+  ASSIGN_OR_RETURN(auto paths, ResolveUpdateMask(request.update_mask(), patch, UpdatablePaths()));
   v1::IndicatorSet updated;
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(updated, store_.Get(tx, id.region_code, id.id));
-    RETURN_IF_ERROR(CheckEtag("indicator_set.etag", patch.etag(), updated.etag(), patch.name()));
+    std::string region_code, set_id;
+    ASSIGN_OR_RETURN(updated,
+                     LoadForChange(tx, call,
+                                   {"indicator_set.name", patch.name(), "indicator_set.etag",
+                                    patch.etag()},
+                                   &region_code, &set_id));
     if (updated.state() != v1::IndicatorSet::DRAFT) {
       return WrongState(updated, "edited", "DRAFT");
     }
@@ -283,7 +309,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Update(
       return absl::OkStatus();
     }
     Touch(updated);
-    RETURN_IF_ERROR(store_.Replace(tx, id.region_code, id.id, expected_revision, updated));
+    RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, updated));
     std::vector<std::string> sorted(paths.begin(), paths.end());
     std::sort(sorted.begin(), sorted.end());
     return call.AuditIn(tx, absl::StrCat("paths=", absl::StrJoin(sorted, ",")));
@@ -296,7 +322,8 @@ absl::Status IndicatorCatalog::Delete(CallContext& call,
   return db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
     ASSIGN_OR_RETURN(v1::IndicatorSet set,
-                     LoadForChange(tx, call, request.name(), request.etag(), &region_code, &set_id));
+                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()}, &region_code,
+                                   &set_id));
     if (set.state() != v1::IndicatorSet::DRAFT) {
       return absl::FailedPreconditionError(absl::StrCat(
           set.name(), " is ", v1::IndicatorSet::State_Name(set.state()),
@@ -313,21 +340,14 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Publish(
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
     ASSIGN_OR_RETURN(set,
-                     LoadForChange(tx, call, request.name(), request.etag(), &region_code, &set_id));
+                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()}, &region_code,
+                                   &set_id));
     if (set.state() != v1::IndicatorSet::DRAFT) {
       return WrongState(set, "published", "DRAFT");
     }
     RETURN_IF_ERROR(ValidatePublishable("indicator_set", set));
-    const absl::CivilDay today = Today(*deps_.clock);
-    absl::CivilDay from = today;
-    if (IsDateSet(request.effective_from())) {
-      ASSIGN_OR_RETURN(from, DateToCivilDay("effective_from", request.effective_from()));
-      if (from < today) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "effective_from: ", FormatDay(from), " is in the past (today is ", FormatDay(today),
-            "); what was effective on a past day never changes"));
-      }
-    }
+    ASSIGN_OR_RETURN(const absl::CivilDay from,
+                     DayFromTodayOn("effective_from", request.effective_from()));
     const int64_t expected_revision = set.revision();
     set.set_state(v1::IndicatorSet::PUBLISHED);
     *set.mutable_effective_from() = CivilDayToDate(from);
@@ -351,20 +371,13 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Retire(
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
     ASSIGN_OR_RETURN(set,
-                     LoadForChange(tx, call, request.name(), request.etag(), &region_code, &set_id));
+                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()}, &region_code,
+                                   &set_id));
     if (set.state() != v1::IndicatorSet::PUBLISHED) {
       return WrongState(set, "retired", "PUBLISHED");
     }
-    const absl::CivilDay today = Today(*deps_.clock);
-    absl::CivilDay until = today;
-    if (IsDateSet(request.effective_until())) {
-      ASSIGN_OR_RETURN(until, DateToCivilDay("effective_until", request.effective_until()));
-      if (until < today) {
-        return absl::InvalidArgumentError(absl::StrCat("effective_until: ", FormatDay(until),
-                                                       " is in the past (today is ",
-                                                       FormatDay(today), ")"));
-      }
-    }
+    ASSIGN_OR_RETURN(const absl::CivilDay until,
+                     DayFromTodayOn("effective_until", request.effective_until()));
     const absl::CivilDay from(set.effective_from().year(), set.effective_from().month(),
                               set.effective_from().day());
     if (until < from) {
@@ -392,22 +405,28 @@ absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::ResolvedFromSet(
     v1::PostTier tier, v1::Sector sector) {
   const std::string cache_key =
       absl::StrCat(region_code, "/", key.set_id, "#", key.revision, "/", tier, "/", sector);
+  std::shared_ptr<const v1::ResolvedCatalog> cached;
   {
     absl::MutexLock lock(&cache_mutex_);
     auto it = resolved_cache_.find(cache_key);
     if (it != resolved_cache_.end()) {
-      return it->second;
+      cached = it->second;
     }
+  }
+  if (cached != nullptr) {
+    return *cached;  // the copy is made outside the lock
   }
   ASSIGN_OR_RETURN(v1::IndicatorSet set, store_.Get(tx, region_code, key.set_id));
   ASSIGN_OR_RETURN(v1::ResolvedCatalog resolved, ResolveCatalogOf(set, tier, sector));
   resolved.set_indicator_set(set.name());
-  resolved.set_indicator_set_revision(set.revision());
+  // The revision the lookup found, which is the one the cache key names.
+  resolved.set_indicator_set_revision(key.revision);
+  auto shared = std::make_shared<const v1::ResolvedCatalog>(resolved);
   absl::MutexLock lock(&cache_mutex_);
   if (resolved_cache_.size() >= kResolvedCacheLimit) {
     resolved_cache_.clear();
   }
-  resolved_cache_.emplace(cache_key, resolved);
+  resolved_cache_.emplace(cache_key, std::move(shared));
   return resolved;
 }
 

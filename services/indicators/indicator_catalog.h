@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -47,10 +48,20 @@ class IndicatorCatalog {
                                                       const std::string& region_code,
                                                       const IndicatorStore::SetKey& key,
                                                       v1::PostTier tier, v1::Sector sector);
-  // Loads a set for a state change by a REGION_ADMIN: scope, role, existence, etag.
+  // A set named in a request, with the fields errors should name.
+  struct SetRef {
+    absl::string_view name_field;
+    const std::string& name;
+    absl::string_view etag_field;
+    const std::string& etag;
+  };
+  // Loads a set for a change by a REGION_ADMIN: scope, role, existence, etag.
   absl::StatusOr<v1::IndicatorSet> LoadForChange(db::Transaction& tx, CallContext& call,
-                                                 const std::string& name, const std::string& etag,
-                                                 std::string* region_code, std::string* set_id);
+                                                 const SetRef& ref, std::string* region_code,
+                                                 std::string* set_id);
+  // The day a date names (today when unset), refused when in the past.
+  absl::StatusOr<absl::CivilDay> DayFromTodayOn(absl::string_view field,
+                                                const google::type::Date& date) const;
   // Marks a stored set as changed now: revision, update time, etag.
   void Touch(v1::IndicatorSet& set) const;
   // A publication or retirement: the new state, its event and its audit
@@ -67,7 +78,7 @@ class IndicatorCatalog {
   // Published content never changes, so resolved catalogs are cached by
   // (set, revision, tier, sector); bounded by clearing when full.
   absl::Mutex cache_mutex_;
-  absl::flat_hash_map<std::string, v1::ResolvedCatalog> resolved_cache_
+  absl::flat_hash_map<std::string, std::shared_ptr<const v1::ResolvedCatalog>> resolved_cache_
       ABSL_GUARDED_BY(cache_mutex_);
 };
 

@@ -7,13 +7,15 @@ namespace {
 
 constexpr char kService[] = "kaoping.v1.IndicatorService/";
 
-// Serves one RPC whose domain method returns StatusOr<Response>.
+// Serves one RPC whose domain method returns StatusOr<Response>. The body
+// runs on a worker after this returns: it captures by value (gRPC keeps
+// request and response alive until the call finishes).
 template <typename Request, typename Response, typename Method>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const CallEnv& env,
                                 const char* name, CallKind kind, const Request* request,
                                 Response* response, Method method) {
   return ServeUnary(context, env, absl::StrCat(kService, name), kind,
-                    [&](CallContext& call) -> absl::Status {
+                    [request, response, method](CallContext& call) -> absl::Status {
                       ASSIGN_OR_RETURN(*response, method(call, *request));
                       return absl::OkStatus();
                     });
@@ -53,7 +55,7 @@ grpc::ServerUnaryReactor* IndicatorService::DeleteIndicatorSet(
     grpc::CallbackServerContext* context, const v1::DeleteIndicatorSetRequest* request,
     google::protobuf::Empty*) {
   return ServeUnary(context, env_, absl::StrCat(kService, "DeleteIndicatorSet"), CallKind::kWrite,
-                    [&](CallContext& call) { return catalog_.Delete(call, *request); });
+                    [this, request](CallContext& call) { return catalog_.Delete(call, *request); });
 }
 
 grpc::ServerUnaryReactor* IndicatorService::PublishIndicatorSet(
@@ -82,6 +84,13 @@ grpc::ServerUnaryReactor* IndicatorService::GetDefaultCatalog(
     v1::IndicatorSet* response) {
   return Serve(context, env_, "GetDefaultCatalog", CallKind::kRead, request, response,
                [this](CallContext& c, const auto& r) { return catalog_.GetDefault(c, r); });
+}
+
+std::vector<OwnedService> IndicatorServices(ServiceRuntime& runtime) {
+  std::vector<OwnedService> services;
+  services.push_back({v1::IndicatorService::service_full_name(),
+                      std::make_unique<IndicatorService>(runtime.call_env(), runtime.deps())});
+  return services;
 }
 
 }  // namespace kaoping::indicators

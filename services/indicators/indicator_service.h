@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kaoping/v1/indicators.grpc.pb.h"
+#include "services/common/server/service_runtime.h"
 #include "services/common/server/unary_call.h"
 #include "services/indicators/indicator_catalog.h"
 
@@ -44,5 +45,8 @@ class IndicatorService final : public v1::IndicatorService::CallbackService {
   CallEnv env_;
   IndicatorCatalog catalog_;
 };
+
+// What the indicators process serves, wired to its runtime (main, tests, benchmarks).
+std::vector<OwnedService> IndicatorServices(ServiceRuntime& runtime);
 
 }  // namespace kaoping::indicators

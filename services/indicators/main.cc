@@ -7,10 +7,7 @@ int main(int argc, char** argv) {
   return kaoping::ServiceMain(
       argc, argv, "indicators", kaoping::indicators::Migrations(),
       [](kaoping::ServiceRuntime& runtime)
-          -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
-        std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(std::make_unique<kaoping::indicators::IndicatorService>(
-            runtime.call_env(), runtime.deps()));
-        return services;
+          -> absl::StatusOr<std::vector<kaoping::OwnedService>> {
+        return kaoping::indicators::IndicatorServices(runtime);
       });
 }

@@ -1,6 +1,7 @@
 // Resource names, regions, pagination tokens, etags, update masks, dates.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kaoping/v1/indicators.pb.h"
 #include "services/common/api/date.h"
 #include "services/common/api/pagination.h"
 #include "services/common/api/resource_meta.h"
@@ -90,13 +91,24 @@ TEST(ResourceMetaTest, EtagsAndUpdateMasks) {
   EXPECT_TRUE(CheckEtag("etag", e1, e1, "n").ok());
   EXPECT_EQ(CheckEtag("etag", "stale", e1, "n").code(), absl::StatusCode::kAborted);
 
+  const std::vector<std::string> updatable = {"display_name", "description", "dimensions"};
+  v1::IndicatorSet patch;
+  patch.set_display_name("x");
   google::protobuf::FieldMask mask;
-  auto all = ResolveUpdateMask(mask, {"a", "b"});
-  EXPECT_EQ(all->size(), 2u);
-  mask.add_paths("b");
-  EXPECT_EQ(ResolveUpdateMask(mask, {"a", "b"})->size(), 1u);
+  // No mask: what the patch populates, and nothing else (AIP-134).
+  EXPECT_THAT(*ResolveUpdateMask(mask, patch, updatable),
+              ::testing::UnorderedElementsAre("display_name"));
+  patch.add_dimensions();
+  EXPECT_THAT(*ResolveUpdateMask(mask, patch, updatable),
+              ::testing::UnorderedElementsAre("display_name", "dimensions"));
+  mask.add_paths("*");
+  EXPECT_EQ(ResolveUpdateMask(mask, patch, updatable)->size(), 3u);
+  mask.clear_paths();
+  mask.add_paths("description");
+  EXPECT_THAT(*ResolveUpdateMask(mask, patch, updatable),
+              ::testing::UnorderedElementsAre("description"));
   mask.add_paths("state");
-  auto bad = ResolveUpdateMask(mask, {"a", "b"});
+  auto bad = ResolveUpdateMask(mask, patch, updatable);
   EXPECT_THAT(bad.status().message(), HasSubstr("update_mask.paths[1]"));
 }
 

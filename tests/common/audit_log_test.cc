@@ -1,8 +1,10 @@
 // The hash-chained audit log detects an edited, a deleted and a truncated
 // entry, on both stores, and keeps gapless chains under concurrency.
+#include <algorithm>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/audit/audit_log.h"
@@ -74,13 +76,9 @@ TEST_P(AuditLogTest, EditedEntryIsDetected) {
 TEST_P(AuditLogTest, EditedEntryWithRecomputedHashBreaksTheNextLink) {
   Append("510114", 5);
   // An intruder who edits an entry and recomputes its hash still breaks the chain.
-  AuditEntry e;
-  ASSERT_TRUE(db::RunInTransaction(*db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
-                ASSIGN_OR_RETURN(auto entries, ReadAuditLog(*db_, "510114", 3, 1));
-                (void)tx;
-                e = entries.at(0);
-                return absl::OkStatus();
-              }).ok());
+  auto entries = ReadAuditLog(*db_, "510114", 3, 1);
+  ASSERT_TRUE(entries.ok());
+  AuditEntry e = entries->at(0);
   ASSERT_EQ(e.seq, 2);
   e.record.outcome = "OK-forged";
   const std::string forged = AuditEntryHash(e);
@@ -89,6 +87,40 @@ TEST_P(AuditLogTest, EditedEntryWithRecomputedHashBreaksTheNextLink) {
   AuditVerification v = Verify();
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(v.problems[0], HasSubstr("entry 3 does not link"));
+}
+
+TEST_P(AuditLogTest, AKeyedChainCannotBeRewrittenWithoutTheKey) {
+  AuditLog keyed(&clock_, "audit-key-kept-outside-the-database");
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(keyed.AppendStandalone(*db_, AuditRecord{"510114", "admin", "m", "r", "OK", ""}).ok());
+  }
+  auto intact = VerifyAuditLog(*db_, "audit-key-kept-outside-the-database");
+  ASSERT_TRUE(intact.ok());
+  EXPECT_TRUE(intact->ok());
+  // An intruder edits entry 2 and recomputes every later link and the head,
+  // but cannot know the key: with plain SHA-256, or with a guessed key.
+  for (absl::string_view guess : {absl::string_view(""), absl::string_view("guessed-key")}) {
+    auto entries = ReadAuditLog(*db_, "510114", 1000, 100);
+    ASSERT_TRUE(entries.ok());
+    std::reverse(entries->begin(), entries->end());
+    std::string prev(64, '0');
+    for (AuditEntry& e : *entries) {
+      if (e.seq == 2) {
+        e.record.principal = "someone-else";
+      }
+      e.prev_hash = prev;
+      e.hash = AuditEntryHash(e, guess);
+      prev = e.hash;
+      Exec(absl::StrCat("UPDATE audit_log SET principal = '", e.record.principal,
+                        "', prev_hash = '", e.prev_hash, "', hash = '", e.hash,
+                        "' WHERE region_code = '510114' AND seq = ", e.seq));
+    }
+    Exec(absl::StrCat("UPDATE audit_head SET hash = '", prev, "' WHERE region_code = '510114'"));
+    EXPECT_TRUE(VerifyAuditLog(*db_, guess)->ok()) << "consistent under the intruder's key";
+    auto verified = VerifyAuditLog(*db_, "audit-key-kept-outside-the-database");
+    ASSERT_TRUE(verified.ok());
+    EXPECT_FALSE(verified->ok()) << "detected under the real key";
+  }
 }
 
 TEST_P(AuditLogTest, DeletedMiddleEntryIsDetected) {

@@ -198,8 +198,9 @@ TEST_P(DatabaseTest, ConcurrentWritersLoseNoUpdate) {
                 v = row[0].AsInt();
                 return absl::OkStatus();
               }).ok());
-  EXPECT_EQ(v + failures.load(), kThreads * kIncrements);
-  EXPECT_GT(v, 0);
+  EXPECT_EQ(v + failures.load(), kThreads * kIncrements) << "no update was lost";
+  // Conflicts are retried: only a few transactions may give up.
+  EXPECT_LT(failures.load(), kThreads * kIncrements / 10);
 }
 
 TEST_P(DatabaseTest, MigrationsApplyOnceAndRefuseAnEditedHistory) {
@@ -242,6 +243,19 @@ TEST(OpenDatabaseTest, RejectsUnknownUrlsAndReportsUnreachableServers) {
   EXPECT_EQ(unreachable.status().code(), absl::StatusCode::kUnavailable);
   auto no_dir = OpenDatabase("sqlite:/nonexistent-dir/x/y.db");
   EXPECT_FALSE(no_dir.ok());
+  DatabaseOptions must_exist;
+  must_exist.create_if_missing = false;
+  EXPECT_FALSE(OpenDatabase("sqlite:" + ::testing::TempDir() + "/absent.db", must_exist).ok());
+}
+
+TEST(OpenDatabaseTest, PasswordsNeverAppearInMessages) {
+  for (const char* url : {"postgresql://kaoping:s3cr3t@127.0.0.1:1/x?connect_timeout=2",
+                          "postgresql://kaoping@127.0.0.1:1/x?password=s3cr3t&connect_timeout=2"}) {
+    auto db = OpenDatabase(url);
+    ASSERT_FALSE(db.ok());
+    EXPECT_THAT(db.status().message(), ::testing::Not(HasSubstr("s3cr3t"))) << url;
+    EXPECT_THAT(db.status().message(), HasSubstr("***")) << url;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStores, DatabaseTest,

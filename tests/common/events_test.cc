@@ -173,6 +173,27 @@ TEST_P(EventsTest, RelayPublishesEveryEventOnceInOrder) {
   EXPECT_THAT(county_107, ::testing::ElementsAre("test/510107/1", "test/510107/2"));
 }
 
+TEST_P(EventsTest, AClockSteppingBackKeepsARegionsOrder) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  ASSERT_TRUE(Produce(0, 2).ok());
+  clock_.Advance(-absl::Hours(1));  // another instance's clock, or an NTP step
+  ASSERT_TRUE(Produce(2, 2).ok());
+  ASSERT_TRUE(Produce(0, 1, "510107").ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  RedisClient client(*ParseRedisUrl((*redis)->url()));
+  auto range = client.Command({"XRANGE", stream_, "-", "+"});
+  ASSERT_TRUE(range.ok());
+  std::vector<std::string> county_114;
+  for (const auto& entry : range->elements) {
+    if (absl::StrContains(entry.elements[1].elements[1].str, "/510114/")) {
+      county_114.push_back(entry.elements[1].elements[1].str);
+    }
+  }
+  EXPECT_THAT(county_114, ::testing::ElementsAre("test/510114/1", "test/510114/2",
+                                                 "test/510114/3", "test/510114/4"));
+}
+
 TEST_P(EventsTest, WritesSucceedWhileRedisIsDownAndEventsFollowLater) {
   auto redis = kaoping::testing::RedisServer::Start();
   ASSERT_TRUE(redis.ok()) << redis.status();
@@ -288,6 +309,57 @@ TEST_P(EventsTest, AnUnusableEventGoesToTheDeadLetterStreamAndDoesNotBlockTheRes
   auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
   ASSERT_TRUE(dead.ok());
   EXPECT_EQ(dead->integer, 1);
+}
+
+TEST_P(EventsTest, AFailingStoreDelaysAnEventButNeverDropsIt) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
+  ASSERT_TRUE(Produce(0, 2).ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  // The consumer's database fails twice with errors that are not the event's
+  // fault (INTERNAL, FAILED_PRECONDITION), then recovers.
+  int failures = 0;
+  StreamConsumer consumer(redis_options, ConsumerOptions("A"), [&](const v1::Event& e) {
+    if (failures < 2) {
+      ++failures;
+      return failures == 1 ? absl::InternalError("disk I/O error")
+                           : absl::FailedPreconditionError("database is read-only");
+    }
+    return Apply(e);
+  });
+  ASSERT_TRUE(consumer.EnsureGroup().ok());
+  for (int i = 0; i < 8 && AppliedCounts().first < 2; ++i) {
+    (void)consumer.PollOnce();
+  }
+  EXPECT_EQ(AppliedCounts(), std::make_pair(int64_t{2}, int64_t{1}));
+  RedisClient client(redis_options);
+  auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(dead->integer, 0) << "nothing was given up on";
+}
+
+TEST_P(EventsTest, AnEventThatKeepsFailingIsGivenUpOnAfterMaxAttempts) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
+  ASSERT_TRUE(Produce(0, 1).ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  StreamConsumerOptions options = ConsumerOptions("A");
+  options.max_attempts = 3;
+  int calls = 0;
+  StreamConsumer consumer(redis_options, options, [&](const v1::Event&) {
+    ++calls;
+    return absl::InternalError("always fails");
+  });
+  ASSERT_TRUE(consumer.EnsureGroup().ok());
+  for (int i = 0; i < 8; ++i) {
+    (void)consumer.PollOnce();
+  }
+  EXPECT_EQ(calls, 3);
+  RedisClient client(redis_options);
+  EXPECT_EQ(client.Command({"XLEN", stream_ + ":dead:results"})->integer, 1);
+  EXPECT_EQ(client.Command({"XPENDING", stream_, "results"})->elements.at(0).integer, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStores, EventsTest,

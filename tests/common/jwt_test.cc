@@ -222,6 +222,10 @@ TEST_F(JwtTest, ClaimsAreChecked) {
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
                     ",\"regions\":[\"\"]}"), "regions"},
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":\"soon\"}"), "exp"},
+      // Would overflow microseconds: refused, not undefined behaviour.
+      {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":1e300}"), "exp"},
+      {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
+                    ",\"nbf\":-9.3e12}"), "nbf"},
   };
   for (const Case& c : cases) {
     auto p = v->Verify(sign(c.payload));

@@ -323,5 +323,19 @@ TEST_P(IndicatorAccessTest, RefusedWritesAreAuditedWithTheirOutcome) {
   EXPECT_EQ(rows[before + 1].outcome, "PERMISSION_DENIED");
 }
 
+TEST_P(IndicatorAccessTest, ArbitraryInputNeverGrowsTheAuditLog) {
+  // An outsider sends a 100 kB id: refused for its form, and what the audit
+  // records is the parent it named, not the input.
+  const size_t before = AuditRows("510114").size();
+  const std::string huge(100000, 'x');
+  EXPECT_TRUE(HasCode(Create(Caller("outsider", "REGION_ADMIN", "520000"),
+                             CreateRequest("510114", huge)),
+                      grpc::StatusCode::INVALID_ARGUMENT, "indicator_set_id"));
+  const std::vector<AuditRow> rows = AuditRows("510114");
+  ASSERT_EQ(rows.size(), before + 1);
+  EXPECT_EQ(rows.back().resource, "regions/510114");
+  EXPECT_EQ(rows.back().outcome, "INVALID_ARGUMENT");
+}
+
 }  // namespace
 }  // namespace kaoping::indicators::testing

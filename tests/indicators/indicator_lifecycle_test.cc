@@ -415,27 +415,44 @@ TEST_P(IndicatorLifecycleTest, UpdateChangesOnlyTheMaskedPaths) {
   EXPECT_TRUE(SameMessage(got, updated));
 }
 
-TEST_P(IndicatorLifecycleTest, UpdateWithAnEmptyOrStarMaskReplacesEveryEditableField) {
+TEST_P(IndicatorLifecycleTest, UpdateWithAStarMaskReplacesEveryEditableField) {
   const v1::IndicatorSet created = MustCreate("510114", "2026-v1", SmallSetWithProfiles());
-  for (const std::vector<std::string>& mask :
-       {std::vector<std::string>{}, std::vector<std::string>{"*"}}) {
-    SCOPED_TRACE(absl::StrJoin(mask, ","));
-    v1::IndicatorSet patch = SmallSet();
-    patch.set_name(created.name());
-    patch.set_display_name(absl::StrCat("all of it ", mask.size()));
-    patch.clear_description();
-    // Output-only fields in the body change nothing.
-    patch.set_state(v1::IndicatorSet::PUBLISHED);
-    patch.set_revision(42);
-    patch.set_creator("mallory");
-    v1::IndicatorSet updated;
-    ASSERT_TRUE(IsOk(Update(CountyAdmin(), UpdateRequest(patch, mask), &updated)));
-    EXPECT_EQ(updated.display_name(), patch.display_name());
-    EXPECT_EQ(updated.description(), "");
-    EXPECT_EQ(updated.profiles_size(), 0);
-    EXPECT_EQ(updated.state(), v1::IndicatorSet::DRAFT);
-    EXPECT_EQ(updated.creator(), "admin-510114");
-    EXPECT_NE(updated.revision(), 42);
+  v1::IndicatorSet patch = SmallSet();
+  patch.set_name(created.name());
+  patch.set_display_name("all of it");
+  patch.clear_description();
+  // Output-only fields in the body change nothing.
+  patch.set_state(v1::IndicatorSet::PUBLISHED);
+  patch.set_revision(42);
+  patch.set_creator("mallory");
+  v1::IndicatorSet updated;
+  ASSERT_TRUE(IsOk(Update(CountyAdmin(), UpdateRequest(patch, {"*"}), &updated)));
+  EXPECT_EQ(updated.display_name(), patch.display_name());
+  EXPECT_EQ(updated.description(), "");
+  EXPECT_EQ(updated.profiles_size(), 0);
+  EXPECT_EQ(updated.state(), v1::IndicatorSet::DRAFT);
+  EXPECT_EQ(updated.creator(), "admin-510114");
+  EXPECT_NE(updated.revision(), 42);
+}
+
+TEST_P(IndicatorLifecycleTest, UpdateWithoutAMaskChangesOnlyWhatThePatchCarries) {
+  // AIP-134: a patch that names only the display name must not wipe the
+  // description, the dimensions or the profiles.
+  const v1::IndicatorSet created = MustCreate("510114", "2026-v1", SmallSetWithProfiles());
+  ASSERT_FALSE(created.description().empty());
+  v1::IndicatorSet patch;
+  patch.set_name(created.name());
+  patch.set_display_name("只改名称");
+  patch.set_state(v1::IndicatorSet::PUBLISHED);  // output only: ignored
+  v1::IndicatorSet updated;
+  ASSERT_TRUE(IsOk(Update(CountyAdmin(), UpdateRequest(patch, {}), &updated)));
+  EXPECT_EQ(updated.display_name(), "只改名称");
+  EXPECT_EQ(updated.description(), created.description());
+  EXPECT_EQ(updated.dimensions_size(), created.dimensions_size());
+  EXPECT_EQ(updated.profiles_size(), created.profiles_size());
+  EXPECT_EQ(updated.state(), v1::IndicatorSet::DRAFT);
+  for (int i = 0; i < created.dimensions_size(); ++i) {
+    EXPECT_TRUE(SameMessage(updated.dimensions(i), created.dimensions(i)));
   }
 }
 

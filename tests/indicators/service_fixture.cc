@@ -119,10 +119,8 @@ void IndicatorServiceTest::SetUp() {
   // As services/indicators/main.cc builds it.
   auto harness = ServiceHarness::Start(
       "indicators", Migrations(),
-      [](ServiceRuntime& runtime) -> absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> {
-        std::vector<std::unique_ptr<grpc::Service>> services;
-        services.push_back(std::make_unique<IndicatorService>(runtime.call_env(), runtime.deps()));
-        return services;
+      [](ServiceRuntime& runtime) -> absl::StatusOr<std::vector<OwnedService>> {
+        return IndicatorServices(runtime);
       },
       options);
   ASSERT_TRUE(harness.ok()) << harness.status();
@@ -134,7 +132,7 @@ void IndicatorServiceTest::TearDown() {
   if (harness_ == nullptr) {
     return;
   }
-  absl::StatusOr<AuditVerification> verification = VerifyAuditLog(Db());
+  absl::StatusOr<AuditVerification> verification = VerifyAuditLog(Db(), ServiceHarness::kAuditKey);
   ASSERT_TRUE(verification.ok()) << verification.status();
   EXPECT_TRUE(verification->ok()) << absl::StrJoin(verification->problems, "\n");
 }

@@ -21,8 +21,9 @@ class GateDatabase final : public db::Database {
  public:
   explicit GateDatabase(db::Database* inner) : inner_(inner) {}
   absl::StatusOr<std::unique_ptr<db::Transaction>> Begin(db::Access access) override {
-    if (access == db::Access::kReadOnly && armed_.load()) {
-      entered_.set_value();
+    bool armed = true;
+    if (access == db::Access::kReadOnly && armed_.compare_exchange_strong(armed, false)) {
+      entered_.set_value();  // only the first read waits
       release_.get_future().wait();
     }
     return inner_->Begin(access);
@@ -32,10 +33,7 @@ class GateDatabase final : public db::Database {
 
   void Arm() { armed_ = true; }
   void WaitEntered() { entered_.get_future().wait(); }
-  void Release() {
-    armed_ = false;
-    release_.set_value();
-  }
+  void Release() { release_.set_value(); }
 
  private:
   db::Database* inner_;
@@ -61,7 +59,7 @@ TEST(GracefulShutdownTest, DrainsInFlightCallsAndRefusesNewOnes) {
   ServiceDeps deps = (*runtime)->deps();
   deps.db = &gate;
   indicators::IndicatorService service((*runtime)->call_env(), deps);
-  auto server = (*runtime)->StartServer({&service});
+  auto server = (*runtime)->StartServer({{v1::IndicatorService::service_full_name(), &service}});
   ASSERT_TRUE(server.ok()) << server.status();
   auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
   ASSERT_TRUE(*CheckHealth(*channel, "", absl::Seconds(5)));
@@ -75,15 +73,18 @@ TEST(GracefulShutdownTest, DrainsInFlightCallsAndRefusesNewOnes) {
   claims.expiry = absl::Now() + absl::Hours(1);
   const std::string token = *SignJwt(JwtAlgorithm::kHs256, testing::ServiceHarness::kSecret, claims);
   auto stub = v1::IndicatorService::NewStub(channel);
-  gate.Arm();
-  std::future<grpc::Status> in_flight = std::async(std::launch::async, [&] {
+  auto get = [&](absl::Duration deadline) {
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + token);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
     v1::GetIndicatorSetRequest request;
     request.set_name("regions/510114/indicatorSets/none");
     v1::IndicatorSet response;
     return stub->GetIndicatorSet(&context, request, &response);
-  });
+  };
+  gate.Arm();
+  std::future<grpc::Status> in_flight =
+      std::async(std::launch::async, [&] { return get(absl::Seconds(30)); });
   gate.WaitEntered();
 
   std::thread shutdown([&] { (*server)->Shutdown(); });
@@ -95,6 +96,18 @@ TEST(GracefulShutdownTest, DrainsInFlightCallsAndRefusesNewOnes) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_TRUE(saw_not_serving);
+  // Once the drain delay is over, new calls are refused while the first one
+  // is still being served.
+  bool refused = false;
+  for (int i = 0; i < 100 && !refused; ++i) {
+    refused = get(absl::Milliseconds(500)).error_code() == grpc::StatusCode::UNAVAILABLE;
+    if (!refused) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(in_flight.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the first call is still in flight";
   gate.Release();
   grpc::Status finished = in_flight.get();
   // The call ran to its end: the set does not exist, which is an answer.

@@ -54,16 +54,29 @@ TEST_F(ProcessTest, MissingRequiredConfigurationFailsFastNamingTheKey) {
 }
 
 TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
-  auto port = testing::PickFreePort();
-  ASSERT_TRUE(port.ok());
-  const std::string address = absl::StrCat("127.0.0.1:", *port);
   const std::string database = "sqlite:" + dir_ + "/indicators.db";
+  std::ofstream(dir_ + "/audit.key") << "process-test-audit-key-0123456789\n";
+  // Port 0: the server picks a free port and logs the address it bound.
   const std::string config = WriteConfig(absl::StrCat(
-      "listen_address = ", address, "\ndatabase_url = ", database,
-      "\nredis_url = none\njwt_key_file = ", dir_, "/jwt.key\njwt_issuer = kaoping-local\n"));
+      "listen_address = 127.0.0.1:0\ndatabase_url = ", database,
+      "\nredis_url = none\njwt_key_file = ", dir_, "/jwt.key\njwt_issuer = kaoping-local\n",
+      "audit_key_file = ", dir_, "/audit.key\n"));
   const std::string log = dir_ + "/server.log";
   auto pid = testing::Spawn({KAOPING_INDICATORS_BINARY, "--config", config}, log);
   ASSERT_TRUE(pid.ok());
+  std::string address;
+  const std::string marker = "\"msg\":\"serving\",\"address\":\"";
+  for (int i = 0; i < 400 && address.empty(); ++i) {
+    const std::string output = testing::TailOfFile(log, 100000);
+    size_t at = output.find(marker);
+    if (at != std::string::npos) {
+      size_t start = at + marker.size();
+      address = output.substr(start, output.find('"', start) - start);
+    } else {
+      absl::SleepFor(absl::Milliseconds(25));
+    }
+  }
+  ASSERT_FALSE(address.empty()) << testing::TailOfFile(log);
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   bool serving = false;
   for (int i = 0; i < 200 && !serving; ++i) {
@@ -113,9 +126,18 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   EXPECT_THAT(output, HasSubstr("\"msg\":\"shutting down\""));
   EXPECT_THAT(output, HasSubstr("\"msg\":\"stopped\""));
 
-  auto [verified, verified_out] = Run({KAOPING_CLI_BINARY, "audit-verify", database});
+  auto [verified, verified_out] =
+      Run({KAOPING_CLI_BINARY, "audit-verify", database, "--key-file", dir_ + "/audit.key"});
   EXPECT_EQ(verified, 0) << verified_out;
   EXPECT_THAT(verified_out, HasSubstr("audit log intact: 3 entries"));
+  // Without the key the links do not check out: the chain is keyed.
+  auto [unkeyed, unkeyed_out] = Run({KAOPING_CLI_BINARY, "audit-verify", database});
+  EXPECT_EQ(unkeyed, 3) << unkeyed_out;
+  // Verifying never creates a database where there was none.
+  auto [missing, missing_out] =
+      Run({KAOPING_CLI_BINARY, "audit-verify", "sqlite:" + dir_ + "/no-such.db"});
+  EXPECT_EQ(missing, 1);
+  EXPECT_FALSE(std::ifstream(dir_ + "/no-such.db").good());
 }
 
 }  // namespace

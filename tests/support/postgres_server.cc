@@ -146,7 +146,6 @@ absl::StatusOr<std::string> PostgresServer::CreateDatabase(const std::string& pr
   if (auto st = Exec(admin_url_, absl::StrCat("CREATE DATABASE ", name)); !st.ok()) {
     return st;
   }
-  ++databases_created_;
   std::string url = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name;
   return url;
 }

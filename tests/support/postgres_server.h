@@ -34,7 +34,6 @@ class PostgresServer {
   std::string bin_dir_;
   std::string admin_url_;
   bool as_nobody_ = false;
-  int databases_created_ = 0;
 };
 
 }  // namespace kaoping::testing

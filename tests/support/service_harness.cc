@@ -18,14 +18,15 @@ absl::StatusOr<std::unique_ptr<ServiceHarness>> ServiceHarness::Start(
                                          {"redis_url", options.redis_url},
                                          {"jwt_key", kSecret},
                                          {"jwt_issuer", kIssuer},
+                                         {"audit_key", kAuditKey},
                                          {"shutdown_grace", "5s"}}));
   ASSIGN_OR_RETURN(h->runtime_, ServiceRuntime::Create(config, service, migrations, options.clock));
   ASSIGN_OR_RETURN(h->services_, factory(*h->runtime_));
-  std::vector<grpc::Service*> raw;
+  std::vector<ServedService> served;
   for (auto& s : h->services_) {
-    raw.push_back(s.get());
+    served.push_back({s.name, s.service.get()});
   }
-  ASSIGN_OR_RETURN(h->server_, h->runtime_->StartServer(raw));
+  ASSIGN_OR_RETURN(h->server_, h->runtime_->StartServer(served));
   h->channel_ = grpc::CreateChannel(h->server_->address(), grpc::InsecureChannelCredentials());
   return h;
 }
@@ -35,8 +36,6 @@ ServiceHarness::~ServiceHarness() {
     server_->Shutdown();
   }
 }
-
-void ServiceHarness::StopServer() { server_->Shutdown(); }
 
 std::string ServiceHarness::Token(const Who& who) const {
   JwtClaims claims;

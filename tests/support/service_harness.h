@@ -51,11 +51,10 @@ class ServiceHarness {
   // A client context without credentials.
   static std::unique_ptr<grpc::ClientContext> AnonymousContext();
 
-  // Stops serving (graceful shutdown), as SIGTERM would.
-  void StopServer();
-
   static constexpr char kIssuer[] = "kaoping-test";
   static constexpr char kSecret[] = "test-secret-test-secret-test-secret-0123456789";
+  // The audit chain is keyed as in production: verify with this key.
+  static constexpr char kAuditKey[] = "test-audit-key-test-audit-key-0123456789";
 
  private:
   ServiceHarness() = default;
@@ -63,7 +62,7 @@ class ServiceHarness {
   Options options_;
   std::string database_url_;
   std::unique_ptr<ServiceRuntime> runtime_;
-  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::vector<OwnedService> services_;
   std::unique_ptr<GrpcServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };

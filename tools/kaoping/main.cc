@@ -4,7 +4,7 @@
 //                  [--scopes S[,S]] [--unit U] [--cadre C] [--ttl 8h] [--algorithm HS256]
 //   kaoping call   ADDRESS Service/Method [JSON]     (token from $KAOPING_TOKEN)
 //   kaoping health ADDRESS [SERVICE]
-//   kaoping audit-verify DATABASE_URL
+//   kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE]
 //   kaoping methods
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +35,7 @@ constexpr char kUsage[] =
     "                [--scopes s1,s2] [--unit U] [--cadre C] [--ttl 8h] [--algorithm HS256]\n"
     "  kaoping call ADDRESS Service/Method [JSON]   (bearer token from $KAOPING_TOKEN)\n"
     "  kaoping health ADDRESS [SERVICE]\n"
-    "  kaoping audit-verify DATABASE_URL\n"
+    "  kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE]\n"
     "  kaoping methods\n";
 
 int Fail(const std::string& message) {
@@ -81,16 +81,11 @@ int Token(int argc, char** argv) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  std::string key = ss.str();
   auto algorithm = kaoping::ParseJwtAlgorithm(flags.contains("algorithm") ? flags["algorithm"] : "HS256");
   if (!algorithm.ok()) {
     return Fail(algorithm.status().ToString());
   }
-  if (*algorithm == kaoping::JwtAlgorithm::kHs256) {
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
-      key.pop_back();
-    }
-  }
+  const std::string key = kaoping::KeyFromFile(*algorithm, ss.str());
   absl::Duration ttl = absl::Hours(8);
   if (flags.contains("ttl") && !absl::ParseDuration(flags["ttl"], &ttl)) {
     return Fail("token: --ttl must be a duration such as 8h");
@@ -157,11 +152,24 @@ int AuditVerify(int argc, char** argv) {
   if (argc < 3) {
     return Fail(kUsage);
   }
-  auto db = kaoping::db::OpenDatabase(argv[2]);
+  auto flags = Flags(argc, argv, 3);
+  std::string key;
+  if (flags.contains("key-file")) {
+    std::ifstream in(flags["key-file"], std::ios::binary);
+    if (!in) {
+      return Fail(absl::StrCat("audit-verify: cannot read ", flags["key-file"]));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    key = kaoping::KeyFromFile(kaoping::JwtAlgorithm::kHs256, ss.str());
+  }
+  kaoping::db::DatabaseOptions options;
+  options.create_if_missing = false;  // verifying never creates a database
+  auto db = kaoping::db::OpenDatabase(argv[2], options);
   if (!db.ok()) {
     return Fail(db.status().ToString());
   }
-  auto result = kaoping::VerifyAuditLog(**db);
+  auto result = kaoping::VerifyAuditLog(**db, key);
   if (!result.ok()) {
     return Fail(result.status().ToString());
   }

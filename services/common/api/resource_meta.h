@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 
 // Metadata every mutable resource shares: etags, update masks, timestamps.
@@ -22,11 +23,14 @@ std::string ComputeEtag(absl::string_view name, int64_t revision,
 absl::Status CheckEtag(absl::string_view field, absl::string_view supplied,
                        absl::string_view current, absl::string_view name);
 
-// The paths to update: those of the mask, or every updatable path when the
-// mask is empty or "*". A path outside `updatable` is INVALID_ARGUMENT
-// naming it and listing what may be updated.
+// The paths to update (AIP-134): those of the mask; every updatable path for
+// "*" (full replacement); and for an empty mask, the updatable fields the
+// patch populates (non-empty), so that a patch without a mask never clears
+// what it does not mention. A path outside `updatable` is INVALID_ARGUMENT
+// naming it and listing what may be updated. Paths are top-level fields.
 absl::StatusOr<absl::flat_hash_set<std::string>> ResolveUpdateMask(
-    const google::protobuf::FieldMask& mask, const std::vector<std::string>& updatable);
+    const google::protobuf::FieldMask& mask, const google::protobuf::Message& patch,
+    const std::vector<std::string>& updatable);
 
 google::protobuf::Timestamp ToProtoTimestamp(absl::Time time);
 

@@ -8,6 +8,18 @@
 
 namespace kaoping {
 
+std::string QuoteInput(absl::string_view input) {
+  constexpr size_t kMax = 64;
+  if (input.size() <= kMax) {
+    return absl::StrCat("\"", input, "\"");
+  }
+  size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(input[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return absl::StrCat("\"", input.substr(0, end), "…\" (", input.size(), " bytes)");
+}
+
 std::string RegionName(absl::string_view region_code) {
   return absl::StrCat("regions/", region_code);
 }
@@ -16,7 +28,7 @@ absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::strin
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 2 || parts[0] != "regions" || !IsValidRegionCode(parts[1])) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, ": \"", name, "\" is not regions/{region} with a 6-digit GB/T 2260 code"));
+        field, ": ", QuoteInput(name), " is not regions/{region} with a 6-digit GB/T 2260 code"));
   }
   return std::string(parts[1]);
 }
@@ -26,8 +38,9 @@ absl::StatusOr<RegionChild> ParseRegionChild(absl::string_view field, absl::stri
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "regions" || !IsValidRegionCode(parts[1]) ||
       parts[2] != collection || parts[3].empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": \"", name, "\" is not regions/{region}/",
-                                                   collection, "/{id}"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", QuoteInput(name),
+                                                   " is not regions/{region}/", collection,
+                                                   "/{id}"));
   }
   if (auto st = ValidateResourceId(field, parts[3]); !st.ok()) {
     return st;
@@ -40,15 +53,19 @@ std::string RegionChildName(absl::string_view region_code, absl::string_view col
   return absl::StrCat("regions/", region_code, "/", collection, "/", id);
 }
 
-absl::Status ValidateResourceId(absl::string_view field, absl::string_view id) {
+bool IsValidResourceId(absl::string_view id) {
   bool ok = !id.empty() && id.size() <= 63 && id.front() != '-';
   for (char c : id) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
   }
-  if (!ok) {
+  return ok;
+}
+
+absl::Status ValidateResourceId(absl::string_view field, absl::string_view id) {
+  if (!IsValidResourceId(id)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", id,
-                     "\" must be 1-63 lowercase letters, digits or '-', not starting with '-'"));
+        absl::StrCat(field, ": ", QuoteInput(id),
+                     " must be 1-63 lowercase letters, digits or '-', not starting with '-'"));
   }
   return absl::OkStatus();
 }

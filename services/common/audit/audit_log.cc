@@ -33,7 +33,7 @@ constexpr char kColumns[] =
 
 }  // namespace
 
-std::string AuditEntryHash(const AuditEntry& entry) {
+std::string AuditEntryHash(const AuditEntry& entry, absl::string_view key) {
   std::string canonical;
   AppendField(&canonical, entry.record.region_code);
   AppendField(&canonical, absl::StrCat(entry.seq));
@@ -44,7 +44,7 @@ std::string AuditEntryHash(const AuditEntry& entry) {
   AppendField(&canonical, entry.record.outcome);
   AppendField(&canonical, entry.record.detail);
   AppendField(&canonical, entry.prev_hash);
-  return Sha256Hex(canonical);
+  return key.empty() ? Sha256Hex(canonical) : HexEncode(HmacSha256(key, canonical));
 }
 
 absl::Status AuditLog::Append(db::Transaction& tx, const AuditRecord& record) const {
@@ -63,7 +63,7 @@ absl::Status AuditLog::Append(db::Transaction& tx, const AuditRecord& record) co
   entry.seq = head[0].AsInt();
   entry.prev_hash = head[1].AsText();
   entry.time_micros = absl::ToUnixMicros(clock_->Now());
-  entry.hash = AuditEntryHash(entry);
+  entry.hash = AuditEntryHash(entry, key_);
   RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET hash = $2 WHERE region_code = $1",
                              {record.region_code, entry.hash})
                       .status());
@@ -80,7 +80,7 @@ absl::Status AuditLog::AppendStandalone(db::Database& db, const AuditRecord& rec
                               [&](db::Transaction& tx) { return Append(tx, record); });
 }
 
-absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db) {
+absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_view key) {
   AuditVerification result;
   RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
     result = AuditVerification();
@@ -106,7 +106,7 @@ absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db) {
           result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
                                                  " does not link to the entry before it"));
         }
-        if (AuditEntryHash(e) != e.hash) {
+        if (AuditEntryHash(e, key) != e.hash) {
           result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
                                                  ": content does not match its hash (edited)"));
         }

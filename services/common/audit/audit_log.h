@@ -25,9 +25,17 @@ struct AuditRecord {
 // the caller's transaction makes the entry and the write it records commit
 // or vanish together; concurrent writers of one region are serialized by the
 // chain head row.
+//
+// With a key (configuration `audit_key` / `audit_key_file`, kept outside the
+// database) each link is an HMAC-SHA-256: someone who can write the database
+// but not read the key cannot rewrite the chain and recompute it. Without a
+// key the links are plain SHA-256, which catches edits that do not bother to
+// recompute every later hash.
 class AuditLog {
  public:
-  explicit AuditLog(const Clock* clock) : clock_(clock) {}
+  explicit AuditLog(const Clock* clock, std::string key = "")
+      : clock_(clock), key_(std::move(key)) {}
+  bool keyed() const { return !key_.empty(); }
 
   absl::Status Append(db::Transaction& tx, const AuditRecord& record) const;
   // In a transaction of its own: for refused or failed calls and for reads.
@@ -35,6 +43,7 @@ class AuditLog {
 
  private:
   const Clock* clock_;
+  std::string key_;
 };
 
 struct AuditEntry {
@@ -45,9 +54,10 @@ struct AuditEntry {
   std::string hash;
 };
 
-// The hash an entry must carry: SHA-256 over its fields, length-prefixed so
-// that no two different entries serialize alike, and the previous hash.
-std::string AuditEntryHash(const AuditEntry& entry);
+// The hash an entry must carry: over its fields, length-prefixed so that no
+// two different entries serialize alike, and the previous hash; HMAC-SHA-256
+// with `key`, SHA-256 when the key is empty.
+std::string AuditEntryHash(const AuditEntry& entry, absl::string_view key = "");
 
 struct AuditVerification {
   int64_t regions = 0;
@@ -60,7 +70,8 @@ struct AuditVerification {
 // Walks every chain: recomputes each hash, checks sequence continuity and
 // the links, and that each chain ends where its head says (a deleted last
 // entry is found too).
-absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db);
+// `key` is the one the entries were written with ("" for an unkeyed log).
+absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_view key = "");
 
 // Entries of one region, newest first (for auditors).
 absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,

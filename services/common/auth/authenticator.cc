@@ -11,13 +11,8 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromConfig(const C
                                                                          const Clock* clock) {
   JwtVerifierOptions options;
   ASSIGN_OR_RETURN(options.algorithm, ParseJwtAlgorithm(config.Get("jwt_algorithm", "HS256")));
-  ASSIGN_OR_RETURN(options.key, config.RequireSecret("jwt_key"));
-  if (options.algorithm == JwtAlgorithm::kHs256) {
-    // A secret read from a file usually ends with a newline that is not part of it.
-    while (!options.key.empty() && (options.key.back() == '\n' || options.key.back() == '\r')) {
-      options.key.pop_back();
-    }
-  }
+  ASSIGN_OR_RETURN(std::string key, config.RequireSecret("jwt_key"));
+  options.key = KeyFromFile(options.algorithm, std::move(key));
   ASSIGN_OR_RETURN(options.issuer, config.Require("jwt_issuer"));
   options.audience = config.Get("jwt_audience", "");
   ASSIGN_OR_RETURN(options.leeway, config.GetDuration("jwt_leeway", absl::Seconds(30)));

@@ -57,14 +57,6 @@ absl::Status CheckKeyType(JwtAlgorithm algorithm, EVP_PKEY* key) {
   return absl::OkStatus();
 }
 
-std::string HmacSha256(absl::string_view key, absl::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
-}
-
 absl::StatusOr<std::string> SignWithKey(JwtAlgorithm algorithm, EVP_PKEY* key,
                                         absl::string_view data) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -150,9 +142,14 @@ absl::StatusOr<std::optional<absl::Time>> TimeClaim(const google::protobuf::Stru
   if (it == claims.fields().end()) {
     return std::optional<absl::Time>();
   }
+  // Seconds since 1970 up to the year 5000: beyond, the conversion to
+  // microseconds would overflow.
+  constexpr double kMaxSeconds = 95617584000.0;
   if (it->second.kind_case() != google::protobuf::Value::kNumberValue ||
-      !std::isfinite(it->second.number_value())) {
-    return Unauthenticated(absl::StrCat("claim `", name, "` must be a number of seconds"));
+      !std::isfinite(it->second.number_value()) ||
+      std::fabs(it->second.number_value()) > kMaxSeconds) {
+    return Unauthenticated(
+        absl::StrCat("claim `", name, "` must be a number of seconds since 1970 before year 5000"));
   }
   return std::optional<absl::Time>(absl::FromUnixMicros(
       static_cast<int64_t>(it->second.number_value() * 1e6)));
@@ -358,6 +355,15 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
   principal.unit = *unit;
   principal.cadre = *cadre;
   return principal;
+}
+
+std::string KeyFromFile(JwtAlgorithm algorithm, std::string contents) {
+  if (algorithm == JwtAlgorithm::kHs256) {
+    while (!contents.empty() && (contents.back() == '\n' || contents.back() == '\r')) {
+      contents.pop_back();
+    }
+  }
+  return contents;
 }
 
 absl::StatusOr<std::string> SignJwtWithHeader(JwtAlgorithm algorithm, absl::string_view key,

@@ -74,6 +74,10 @@ struct JwtClaims {
   absl::Time expiry = absl::UnixEpoch();
 };
 
+// A key as read from a file: an HS256 secret loses the line break a text
+// file ends with (it is not part of the secret); PEM keys are kept as they are.
+std::string KeyFromFile(JwtAlgorithm algorithm, std::string contents);
+
 // Signs claims. key: HS256 secret, or PEM private key for EdDSA / RS256.
 absl::StatusOr<std::string> SignJwt(JwtAlgorithm algorithm, absl::string_view key,
                                     const JwtClaims& claims);

@@ -28,8 +28,9 @@ class ConnectionPool {
         return !idle_.empty() || open_ < max_;
       };
       if (!mutex_.AwaitWithTimeout(absl::Condition(&available), wait_)) {
-        return RetryableError(absl::StatusCode::kUnavailable,
-                              "database busy: every pooled connection is in use");
+        return DatabaseError(absl::StatusCode::kUnavailable,
+                             "database busy: every pooled connection is in use",
+                             /*retryable=*/true);
       }
       if (!idle_.empty()) {
         auto conn = std::move(idle_.back());

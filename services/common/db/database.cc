@@ -13,6 +13,7 @@ namespace kaoping::db {
 namespace {
 
 constexpr absl::string_view kRetryablePayload = "type.kaoping.dev/db.retryable";
+constexpr absl::string_view kDatabasePayload = "type.kaoping.dev/db.detail";
 constexpr int kMaxAttempts = 5;
 
 const std::string& EmptyString() {
@@ -73,6 +74,16 @@ absl::Status RetryableError(absl::StatusCode code, absl::string_view message) {
 
 bool IsRetryable(const absl::Status& status) {
   return status.GetPayload(kRetryablePayload).has_value();
+}
+
+absl::Status DatabaseError(absl::StatusCode code, absl::string_view message, bool retryable) {
+  absl::Status status = retryable ? RetryableError(code, message) : absl::Status(code, message);
+  status.SetPayload(kDatabasePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsDatabaseError(const absl::Status& status) {
+  return status.GetPayload(kDatabasePayload).has_value();
 }
 
 absl::Status RunInTransaction(Database& db, Access access,

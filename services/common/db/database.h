@@ -102,6 +102,8 @@ class Database {
 struct DatabaseOptions {
   // Connections kept per process.
   int max_connections = 8;
+  // SQLite: create the file if it does not exist (tools that only read say no).
+  bool create_if_missing = true;
   // SQLite: how long a connection waits for a lock held by another process.
   int busy_timeout_ms = 10000;
 };
@@ -121,5 +123,12 @@ absl::Status RunInTransaction(Database& db, Access access,
 // Marks a status as a transient conflict that RunInTransaction retries.
 absl::Status RetryableError(absl::StatusCode code, absl::string_view message);
 bool IsRetryable(const absl::Status& status);
+
+// An error raised by a driver. Its message quotes SQL and the server's text
+// (which may include key values), so it is marked: the RPC layer logs it and
+// answers the client with the code and a reference only.
+absl::Status DatabaseError(absl::StatusCode code, absl::string_view message,
+                           bool retryable = false);
+bool IsDatabaseError(const absl::Status& status);
 
 }  // namespace kaoping::db

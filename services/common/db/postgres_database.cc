@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/charconv.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -30,18 +31,27 @@ constexpr Oid kNumericOid = 1700;
 
 constexpr absl::Duration kPoolWait = absl::Seconds(30);
 
-// libpq URLs may carry a password: never log it.
+// libpq URLs may carry a password, in the authority or as ?password=: never log it.
 std::string RedactUrl(absl::string_view url) {
-  size_t scheme = url.find("://");
-  size_t at = url.find('@');
-  if (scheme == absl::string_view::npos || at == absl::string_view::npos) {
-    return std::string(url);
+  std::string out(url);
+  size_t scheme = out.find("://");
+  size_t at = out.find('@');
+  size_t query = out.find('?');
+  if (scheme != std::string::npos && at != std::string::npos &&
+      (query == std::string::npos || at < query)) {
+    size_t colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) {
+      out = absl::StrCat(out.substr(0, colon), ":***", out.substr(at));
+    }
   }
-  size_t colon = url.find(':', scheme + 3);
-  if (colon == absl::string_view::npos || colon > at) {
-    return std::string(url);
+  size_t password = out.find("password=");
+  while (password != std::string::npos) {
+    size_t end = out.find('&', password);
+    out = absl::StrCat(out.substr(0, password), "password=***",
+                       end == std::string::npos ? "" : out.substr(end));
+    password = out.find("password=", password + 12);
   }
-  return absl::StrCat(url.substr(0, colon), ":***", url.substr(at));
+  return out;
 }
 
 absl::Status ResultError(PGconn* conn, PGresult* res, absl::string_view sql) {
@@ -49,22 +59,26 @@ absl::Status ResultError(PGconn* conn, PGresult* res, absl::string_view sql) {
   std::string sqlstate = state != nullptr ? state : "";
   std::string message = absl::StrCat("`", sql.substr(0, 200), "`: ", PQerrorMessage(conn));
   if (PQstatus(conn) != CONNECTION_OK) {
-    return RetryableError(absl::StatusCode::kUnavailable,
-                          absl::StrCat("database connection lost: ", message));
+    return DatabaseError(absl::StatusCode::kUnavailable,
+                         absl::StrCat("database connection lost: ", message), /*retryable=*/true);
   }
   if (sqlstate == "23505") {
-    return absl::AlreadyExistsError(message);
+    return DatabaseError(absl::StatusCode::kAlreadyExists, message);
   }
   if (sqlstate == "23503") {
-    return absl::FailedPreconditionError(message);
+    return DatabaseError(absl::StatusCode::kFailedPrecondition, message);
   }
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
-    return RetryableError(absl::StatusCode::kAborted, message);
+    return DatabaseError(absl::StatusCode::kAborted, message, /*retryable=*/true);
   }
-  if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0) {
-    return RetryableError(absl::StatusCode::kUnavailable, message);
+  // Connection trouble (08), insufficient resources (53), operator
+  // intervention (57: shutdown, statement timeout) and a read-only server
+  // after a failover (25006) pass: retry.
+  if (absl::StartsWith(sqlstate, "08") || absl::StartsWith(sqlstate, "53") ||
+      absl::StartsWith(sqlstate, "57") || sqlstate == "25006") {
+    return DatabaseError(absl::StatusCode::kUnavailable, message, /*retryable=*/true);
   }
-  return absl::InternalError(message);
+  return DatabaseError(absl::StatusCode::kInternal, message);
 }
 
 Value DecodeColumn(PGresult* res, int row, int col) {
@@ -151,7 +165,7 @@ class PgTransaction final : public Transaction {
 
   absl::Status ExecuteScript(absl::string_view sql) override {
     if (finished_) {
-      return absl::FailedPreconditionError("transaction already finished");
+      return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     PGresult* res = PQexec(conn_, std::string(sql).c_str());
     absl::Status st = absl::OkStatus();
@@ -164,16 +178,21 @@ class PgTransaction final : public Transaction {
 
   absl::Status Commit() override {
     if (finished_) {
-      return absl::FailedPreconditionError("transaction already finished");
+      return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     finished_ = true;
     PGresult* res = PQexec(conn_, "COMMIT");
     absl::Status st = absl::OkStatus();
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      // The server may have committed before the connection broke: running
+      // the transaction again could apply it twice. Not retryable.
+      st = DatabaseError(absl::StatusCode::kUnknown,
+                         absl::StrCat("connection lost during COMMIT: ", PQerrorMessage(conn_)));
+    } else if (PQresultStatus(res) != PGRES_COMMAND_OK) {
       st = ResultError(conn_, res, "COMMIT");
     } else if (absl::string_view(PQcmdStatus(res)) == "ROLLBACK") {
       // COMMIT of a transaction that had failed rolls back instead.
-      st = absl::AbortedError("transaction was rolled back by the database");
+      st = DatabaseError(absl::StatusCode::kAborted, "transaction was rolled back by the database");
     }
     PQclear(res);
     return st;
@@ -184,7 +203,7 @@ class PgTransaction final : public Transaction {
  private:
   absl::Status Run(absl::string_view sql, const Params& params, Rows* rows, int64_t* affected) {
     if (finished_) {
-      return absl::FailedPreconditionError("transaction already finished");
+      return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     const int n = static_cast<int>(params.size());
     std::vector<Oid> types(n);
@@ -268,8 +287,9 @@ class PostgresDatabase final : public Database {
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn);
       PQfinish(conn);
-      return RetryableError(absl::StatusCode::kUnavailable,
-                            absl::StrCat("database ", Describe(), " unavailable: ", message));
+      return DatabaseError(absl::StatusCode::kUnavailable,
+                           absl::StrCat("database ", Describe(), " unavailable: ", message),
+                           /*retryable=*/true);
     }
     // NOTICEs ("relation already exists, skipping") are not for the service's log.
     PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);

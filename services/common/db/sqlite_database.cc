@@ -21,24 +21,23 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   switch (extended) {
     case SQLITE_CONSTRAINT_PRIMARYKEY:
     case SQLITE_CONSTRAINT_UNIQUE:
-      return absl::AlreadyExistsError(message);
+      return DatabaseError(absl::StatusCode::kAlreadyExists, message);
     case SQLITE_CONSTRAINT_FOREIGNKEY:
-      return absl::FailedPreconditionError(message);
+      return DatabaseError(absl::StatusCode::kFailedPrecondition, message);
     default:
       break;
   }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return RetryableError(absl::StatusCode::kAborted, message);
+      return DatabaseError(absl::StatusCode::kAborted, message, /*retryable=*/true);
     case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-      return absl::UnavailableError(message);
     case SQLITE_READONLY:
-      return absl::FailedPreconditionError(message);
+      return DatabaseError(absl::StatusCode::kUnavailable, message);
     default:
-      return absl::InternalError(message);
+      return DatabaseError(absl::StatusCode::kInternal, message);
   }
 }
 
@@ -95,7 +94,7 @@ absl::Status Bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
     size_t index = 0;
     if (name == nullptr || name[0] != '$' || !absl::SimpleAtoi(name + 1, &index) || index == 0 ||
         index > params.size()) {
-      return absl::InternalError(absl::StrCat("sql parameter ", name != nullptr ? name : "?",
+      return DatabaseError(absl::StatusCode::kInternal, absl::StrCat("sql parameter ", name != nullptr ? name : "?",
                                               " has no value (", params.size(), " given)"));
     }
     const Value& v = params[index - 1];
@@ -171,7 +170,7 @@ class SqliteTransaction final : public Transaction {
 
   absl::Status Commit() override {
     if (finished_) {
-      return absl::FailedPreconditionError("transaction already finished");
+      return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     finished_ = true;
     auto st = conn_->Exec("COMMIT");
@@ -186,7 +185,7 @@ class SqliteTransaction final : public Transaction {
  private:
   absl::Status Run(absl::string_view sql, const Params& params, Rows* rows) {
     if (finished_) {
-      return absl::FailedPreconditionError("transaction already finished");
+      return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     auto stmt = conn_->Prepare(sql);
     if (!stmt.ok()) {
@@ -235,9 +234,9 @@ class SqliteDatabase final : public Database {
 
   absl::StatusOr<std::unique_ptr<Connection>> Connect() {
     sqlite3* handle = nullptr;
+    const int create = options_.create_if_missing ? SQLITE_OPEN_CREATE : 0;
     int rc = sqlite3_open_v2(path_.c_str(), &handle,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+                             SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, nullptr);
     auto conn = std::make_unique<Connection>(handle);
     if (rc != SQLITE_OK) {
       return SqliteError(handle, rc, absl::StrCat("open ", path_));

@@ -25,11 +25,14 @@ absl::StatusOr<std::string> Outbox::Enqueue(db::Transaction& tx, const std::stri
                              " ON CONFLICT (region_code) DO NOTHING",
                              {region_code})
                       .status());
-  ASSIGN_OR_RETURN(db::Row head, tx.QueryOne("UPDATE outbox_head SET seq = seq + 1"
-                                             " WHERE region_code = $1 RETURNING seq",
-                                             {region_code}));
-  const int64_t seq = head[0].AsInt();
   const absl::Time now = clock_->Now();
+  ASSIGN_OR_RETURN(db::Row head,
+                   tx.QueryOne("UPDATE outbox_head SET seq = seq + 1, last_micros = CASE"
+                               " WHEN last_micros >= $2 THEN last_micros + 1 ELSE $2 END"
+                               " WHERE region_code = $1 RETURNING seq, last_micros",
+                               {region_code, absl::ToUnixMicros(now)}));
+  const int64_t seq = head[0].AsInt();
+  const int64_t created_micros = head[1].AsInt();
   v1::Event event;
   event.set_id(absl::StrCat(service_, "/", region_code, "/", seq));
   event.set_type(payload.GetDescriptor()->full_name());
@@ -42,7 +45,7 @@ absl::StatusOr<std::string> Outbox::Enqueue(db::Transaction& tx, const std::stri
   RETURN_IF_ERROR(tx.Execute("INSERT INTO outbox (region_code, seq, event_id, event_type, event,"
                              " created_micros) VALUES ($1, $2, $3, $4, $5, $6)",
                              {region_code, seq, event.id(), event.type(),
-                              db::Blob{event.SerializeAsString()}, absl::ToUnixMicros(now)})
+                              db::Blob{event.SerializeAsString()}, created_micros})
                       .status());
   return event.id();
 }
@@ -65,47 +68,73 @@ OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, s
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
+absl::StatusOr<db::Rows> OutboxRelay::PendingBatch(db::Transaction& tx) const {
+  return tx.Query("SELECT region_code, seq, event_id, event_type, event FROM outbox"
+                  " WHERE published_micros IS NULL"
+                  " ORDER BY created_micros, region_code, seq LIMIT $1",
+                  {options_.batch_size});
+}
+
+absl::Status OutboxRelay::Publish(const db::Rows& rows) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    commands.push_back({"XADD", stream_, "MAXLEN", "~", absl::StrCat(options_.stream_max_len), "*",
+                        "id", row[2].AsText(), "type", row[3].AsText(), "region",
+                        row[0].AsText(), "event", row[4].AsBlob()});
+  }
+  return redis_->Pipeline(commands).status();
+}
+
+absl::Status OutboxRelay::MarkPublished(db::Transaction& tx, const db::Rows& rows) const {
+  const int64_t now = absl::ToUnixMicros(clock_->Now());
+  for (const db::Row& row : rows) {
+    RETURN_IF_ERROR(tx.Execute("UPDATE outbox SET published_micros = $1"
+                               " WHERE region_code = $2 AND seq = $3",
+                               {now, row[0].AsText(), row[1].AsInt()})
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> OutboxRelay::RelayOnce() {
-  // Check Redis before taking the database's write lock, so that an outage
-  // does not hold up writers.
+  // Check Redis before touching the database, so that an outage costs the
+  // database nothing.
   RETURN_IF_ERROR(redis_->Command({"PING"}).status());
-  int published = 0;
-  RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    published = 0;
-    if (tx.dialect() == db::Dialect::kPostgres) {
+  db::Rows rows;
+  if (db_->dialect() == db::Dialect::kPostgres) {
+    // One transaction holding an advisory lock, so that of several instances
+    // one relays at a time; row locks leave writers of new events unhindered.
+    RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+      rows.clear();
       ASSIGN_OR_RETURN(db::Row locked,
                        tx.QueryOne("SELECT pg_try_advisory_xact_lock($1)", {kRelayLockKey}));
       if (locked[0].AsInt() == 0) {
         return absl::OkStatus();  // another instance is relaying
       }
-    }
-    ASSIGN_OR_RETURN(db::Rows rows,
-                     tx.Query("SELECT region_code, seq, event_id, event_type, event FROM outbox"
-                              " WHERE published_micros IS NULL"
-                              " ORDER BY created_micros, region_code, seq LIMIT $1",
-                              {options_.batch_size}));
-    if (rows.empty()) {
-      return absl::OkStatus();
-    }
-    std::vector<std::vector<std::string>> commands;
-    commands.reserve(rows.size());
-    for (const db::Row& row : rows) {
-      commands.push_back({"XADD", stream_, "MAXLEN", "~", absl::StrCat(options_.stream_max_len),
-                          "*", "id", row[2].AsText(), "type", row[3].AsText(), "region",
-                          row[0].AsText(), "event", row[4].AsBlob()});
-    }
-    RETURN_IF_ERROR(redis_->Pipeline(commands).status());
-    const int64_t now = absl::ToUnixMicros(clock_->Now());
-    for (const db::Row& row : rows) {
-      RETURN_IF_ERROR(tx.Execute("UPDATE outbox SET published_micros = $1"
-                                 " WHERE region_code = $2 AND seq = $3",
-                                 {now, row[0].AsText(), row[1].AsInt()})
-                          .status());
-    }
-    published = static_cast<int>(rows.size());
+      ASSIGN_OR_RETURN(rows, PendingBatch(tx));
+      if (rows.empty()) {
+        return absl::OkStatus();
+      }
+      RETURN_IF_ERROR(Publish(rows));
+      return MarkPublished(tx, rows);
+    }));
+    return static_cast<int>(rows.size());
+  }
+  // SQLite has one writer at a time: Redis I/O happens between a read and a
+  // short write, never while holding the write lock.
+  RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
+    ASSIGN_OR_RETURN(rows, PendingBatch(tx));
     return absl::OkStatus();
   }));
-  return published;
+  if (rows.empty()) {
+    return 0;
+  }
+  RETURN_IF_ERROR(Publish(rows));
+  RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+    return MarkPublished(tx, rows);
+  }));
+  return static_cast<int>(rows.size());
 }
 
 absl::Status OutboxRelay::PurgeRelayed() {

@@ -70,6 +70,9 @@ class OutboxRelay {
  private:
   void Loop();
   absl::Status PurgeRelayed();
+  absl::StatusOr<db::Rows> PendingBatch(db::Transaction& tx) const;
+  absl::Status Publish(const db::Rows& rows);
+  absl::Status MarkPublished(db::Transaction& tx, const db::Rows& rows) const;
 
   db::Database* db_;
   std::unique_ptr<RedisClient> redis_;

@@ -12,6 +12,19 @@ namespace {
 
 
 
+// hiredis wants arguments as parallel arrays of pointers and lengths (binary safe).
+struct Argv {
+  explicit Argv(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+      data.push_back(a.data());
+      sizes.push_back(a.size());
+    }
+  }
+  int count() const { return static_cast<int>(data.size()); }
+  std::vector<const char*> data;
+  std::vector<size_t> sizes;
+};
+
 absl::StatusOr<RedisReply> Convert(const redisReply* r) {
   RedisReply out;
   switch (r->type) {
@@ -118,14 +131,9 @@ absl::Status RedisClient::EnsureConnected() {
   redisSetTimeout(c, absl::ToTimeval(options_.command_timeout));
   context_ = c;
   auto run = [&](std::vector<std::string> args) -> absl::Status {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
+    Argv argv(args);
     auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lens.data()));
+        redisCommandArgv(context_, argv.count(), argv.data.data(), argv.sizes.data()));
     if (reply == nullptr) {
       return absl::UnavailableError("redis: connection lost during set-up");
     }
@@ -174,14 +182,9 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::PipelineOnce(
     return st;
   }
   for (const auto& args : commands) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
-                               lens.data()) != REDIS_OK) {
+    Argv argv(args);
+    if (redisAppendCommandArgv(context_, argv.count(), argv.data.data(), argv.sizes.data()) !=
+        REDIS_OK) {
       Disconnect();
       return absl::UnavailableError("redis: cannot queue a command");
     }

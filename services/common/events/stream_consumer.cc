@@ -8,18 +8,6 @@
 namespace kaoping {
 namespace {
 
-bool IsTransient(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kAborted:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kResourceExhausted:
-      return true;
-    default:
-      return false;
-  }
-}
-
 const std::string* FieldValue(const RedisReply& fields, absl::string_view name) {
   for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
     if (fields.elements[i].str == name) {
@@ -66,10 +54,12 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
     } else {
       st = handler_(event);
     }
-    if (!st.ok() && IsTransient(st)) {
+    if (!st.ok() && st.code() != absl::StatusCode::kInvalidArgument &&
+        ++attempts_[entry_id] < options_.max_attempts) {
       reread_own_pending_ = true;
       return st;
     }
+    attempts_.erase(entry_id);
     if (!st.ok()) {
       LogError("event moved to the dead-letter stream",
                {{"stream", options_.stream}, {"entry", entry_id}, {"event_id", event.id()},
@@ -127,7 +117,11 @@ absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
                      redis_->Command({"XAUTOCLAIM", options_.stream, options_.group,
                                       options_.consumer,
                                       absl::StrCat(absl::ToInt64Milliseconds(options_.claim_idle)),
-                                      "0-0", "COUNT", absl::StrCat(options_.batch_size)}));
+                                      claim_cursor_, "COUNT", absl::StrCat(options_.batch_size)}));
+    // The cursor walks the pending list across rounds; "0-0" means it wrapped.
+    if (!claimed.elements.empty() && !claimed.elements[0].str.empty()) {
+      claim_cursor_ = claimed.elements[0].str;
+    }
     if (claimed.elements.size() >= 2 && !claimed.elements[1].elements.empty()) {
       ASSIGN_OR_RETURN(int n, Process(claimed.elements[1]));
       return applied + n;

@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -25,12 +26,16 @@ struct StreamConsumerOptions {
   // are taken over (that consumer is presumed dead).
   absl::Duration claim_idle = absl::Seconds(30);
   absl::Duration max_backoff = absl::Seconds(5);
+  // Failed applications of one event before it is given up on.
+  int max_attempts = 10;
 };
 
-// Applies one event. OK acknowledges it. UNAVAILABLE, ABORTED,
-// DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED leave it pending, to be retried;
-// any other error moves it to the dead-letter stream "<stream>:dead:<group>"
-// (and acknowledges it), so that one bad event cannot block the rest.
+// Applies one event. OK acknowledges it. INVALID_ARGUMENT (an event that can
+// never apply) moves it at once to the dead-letter stream
+// "<stream>:dead:<group>" and acknowledges it; any other error leaves it
+// pending, to be retried with backoff, and after max_attempts it too goes to
+// the dead-letter stream, so that one bad event cannot block the rest and a
+// database hiccup never drops one.
 using EventHandler = std::function<absl::Status(const v1::Event&)>;
 
 // A member of a Redis consumer group: acknowledges only after the handler
@@ -60,6 +65,9 @@ class StreamConsumer {
   EventHandler handler_;
   bool reread_own_pending_ = true;
   absl::Time last_claim_ = absl::InfinitePast();
+  std::string claim_cursor_ = "0-0";
+  // Failed applications per stream entry (this process's view).
+  absl::flat_hash_map<std::string, int> attempts_;
 
   absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

@@ -11,12 +11,15 @@
 namespace kaoping {
 
 class Authenticator;
+class WorkerPool;
 
 // What every RPC handler of a service shares.
 struct CallEnv {
   const Authenticator* authenticator = nullptr;
   const AuditLog* audit = nullptr;
   db::Database* db = nullptr;
+  // Where call bodies run; null runs them on gRPC's thread (tests of one call).
+  WorkerPool* workers = nullptr;
 };
 
 enum class CallKind {
@@ -50,7 +53,10 @@ class CallContext {
   void MarkNothingWritten() { audited_ = true; }
   bool audited() const { return audited_; }
 
+  // An audit record of this call. Resource and detail are cut to
+  // kMaxAuditField bytes: a caller cannot grow the log by sending long names.
   AuditRecord Record(absl::string_view outcome, absl::string_view detail) const;
+  static constexpr size_t kMaxAuditField = 300;
 
  private:
   const Principal& principal_;

@@ -22,12 +22,19 @@ struct GrpcServerOptions {
   int max_message_bytes = 16 * 1024 * 1024;
 };
 
-// A gRPC server with the standard health service (grpc.health.v1) and
-// server reflection, serving the given services.
+// A service to serve, with the full name health checks know it by
+// (e.g. "kaoping.v1.IndicatorService").
+struct ServedService {
+  std::string name;
+  grpc::Service* service = nullptr;
+};
+
+// A gRPC server with the standard health service (grpc.health.v1: the server
+// as a whole, "", and each service by name) and server reflection.
 class GrpcServer {
  public:
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
-      const GrpcServerOptions& options, const std::vector<grpc::Service*>& services);
+      const GrpcServerOptions& options, const std::vector<ServedService>& services);
   ~GrpcServer();
 
   int port() const { return port_; }
@@ -43,7 +50,6 @@ class GrpcServer {
 
   GrpcServerOptions options_;
   std::unique_ptr<grpc::Server> server_;
-  std::vector<std::string> service_names_;
   int port_ = 0;
   bool shut_down_ = false;
 };

@@ -10,8 +10,12 @@
 
 namespace kaoping {
 
-ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* clock)
-    : config_(std::move(config)), service_(std::move(service)), clock_(clock), audit_(clock),
+ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* clock,
+                               std::string audit_key)
+    : config_(std::move(config)),
+      service_(std::move(service)),
+      clock_(clock),
+      audit_(clock, std::move(audit_key)),
       outbox_(service_, clock), idempotency_(clock) {}
 
 ServiceRuntime::~ServiceRuntime() {
@@ -23,7 +27,15 @@ ServiceRuntime::~ServiceRuntime() {
 absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     const Config& config, absl::string_view service, std::span<const EmbeddedFile> migrations,
     const Clock* clock) {
-  std::unique_ptr<ServiceRuntime> rt(new ServiceRuntime(config, std::string(service), clock));
+  std::string audit_key;
+  if (config.Has("audit_key") || config.Has("audit_key_file")) {
+    ASSIGN_OR_RETURN(audit_key, config.RequireSecret("audit_key"));
+    audit_key = KeyFromFile(JwtAlgorithm::kHs256, std::move(audit_key));
+  } else {
+    LogWarning("audit chain is not keyed: set audit_key_file so that a rewritten chain is detected");
+  }
+  std::unique_ptr<ServiceRuntime> rt(
+      new ServiceRuntime(config, std::string(service), clock, std::move(audit_key)));
   ASSIGN_OR_RETURN(std::string database_url, config.Require("database_url"));
   ASSIGN_OR_RETURN(std::string redis_url, config.Require("redis_url"));
   RETURN_IF_ERROR(config.Require("listen_address").status());
@@ -44,7 +56,15 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
         clock);
     rt->relay_->Start();
   }
-  rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get()};
+  ASSIGN_OR_RETURN(int64_t threads, config.GetInt("handler_threads", 16));
+  ASSIGN_OR_RETURN(int64_t queue, config.GetInt("handler_queue", 10000));
+  if (threads < 1 || threads > 1024 || queue < 1) {
+    return absl::InvalidArgumentError(
+        "configuration: `handler_threads` must be 1..1024 and `handler_queue` at least 1");
+  }
+  rt->workers_ = std::make_unique<WorkerPool>(static_cast<int>(threads), static_cast<int>(queue));
+  rt->call_env_ =
+      CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get(), rt->workers_.get()};
   return rt;
 }
 
@@ -66,7 +86,7 @@ ServiceDeps ServiceRuntime::deps() {
 }
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(
-    const std::vector<grpc::Service*>& services) {
+    const std::vector<ServedService>& services) {
   GrpcServerOptions options;
   ASSIGN_OR_RETURN(options.listen_address, config_.Require("listen_address"));
   ASSIGN_OR_RETURN(options.shutdown_grace,
@@ -105,11 +125,11 @@ int ServiceMain(int argc, char** argv, absl::string_view service,
   if (!services.ok()) {
     return fail(services.status());
   }
-  std::vector<grpc::Service*> raw;
+  std::vector<ServedService> served;
   for (auto& s : *services) {
-    raw.push_back(s.get());
+    served.push_back({s.name, s.service.get()});
   }
-  auto server = (*runtime)->StartServer(raw);
+  auto server = (*runtime)->StartServer(served);
   if (!server.ok()) {
     return fail(server.status());
   }

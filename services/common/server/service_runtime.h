@@ -21,6 +21,7 @@
 #include "services/common/server/grpc_server.h"
 #include "services/common/server/service_deps.h"
 #include "services/common/server/unary_call.h"
+#include "services/common/server/worker_pool.h"
 
 namespace kaoping {
 
@@ -29,7 +30,9 @@ namespace kaoping {
 //   database_url     sqlite:PATH or postgresql://… (required)
 //   redis_url        redis://host:port, or "none" to keep events in the outbox (required)
 //   jwt_algorithm, jwt_key | jwt_key_file, jwt_issuer, jwt_audience (see Authenticator)
-//   log_level (info), shutdown_grace (10s), drain_delay (0s), db_max_connections (8)
+//   audit_key | audit_key_file  HMAC key of the audit chain (optional, recommended)
+//   log_level (info), shutdown_grace (10s), drain_delay (0s), db_max_connections (8),
+//   handler_threads (16), handler_queue (10000)
 // Opening it applies the common and the service's migrations.
 class ServiceRuntime {
  public:
@@ -55,10 +58,10 @@ class ServiceRuntime {
 
   // Starts serving (health and reflection included) on listen_address.
   absl::StatusOr<std::unique_ptr<GrpcServer>> StartServer(
-      const std::vector<grpc::Service*>& services);
+      const std::vector<ServedService>& services);
 
  private:
-  ServiceRuntime(Config config, std::string service, const Clock* clock);
+  ServiceRuntime(Config config, std::string service, const Clock* clock, std::string audit_key);
 
   Config config_;
   std::string service_;
@@ -69,14 +72,19 @@ class ServiceRuntime {
   Outbox outbox_;
   IdempotencyStore idempotency_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<WorkerPool> workers_;
   CallEnv call_env_;
 };
 
 // The body of every service's main(): block signals, load configuration,
 // open the runtime, build the services, serve until SIGINT/SIGTERM, shut
 // down gracefully. Returns the process exit code (2 on bad configuration).
-using ServiceFactory = std::function<absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>>(
-    ServiceRuntime&)>;
+struct OwnedService {
+  std::string name;  // e.g. v1::IndicatorService::service_full_name()
+  std::unique_ptr<grpc::Service> service;
+};
+using ServiceFactory =
+    std::function<absl::StatusOr<std::vector<OwnedService>>(ServiceRuntime&)>;
 int ServiceMain(int argc, char** argv, absl::string_view service,
                 std::span<const EmbeddedFile> migrations, const ServiceFactory& factory);
 
