@@ -1,12 +1,14 @@
 #include "tests/support/postgres_server.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -36,6 +38,37 @@ absl::StatusOr<std::string> FindBinDir() {
         "no PostgreSQL server found under /usr/lib/postgresql: apt-get install postgresql");
   }
   return best;
+}
+
+std::vector<std::string> NobodyPrefix() {
+  if (geteuid() == 0) {
+    return {"runuser", "-u", "nobody", "--"};
+  }
+  return {};
+}
+
+// A test binary that crashed or was killed leaves its cluster running: stop
+// the clusters whose owning process is gone, and delete their directories.
+void ReapAbandonedClusters(const std::string& bin_dir) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", ec)) {
+    const std::string dir = entry.path().string();
+    if (entry.path().filename().string().rfind("kaoping-pg-", 0) != 0) {
+      continue;
+    }
+    std::ifstream owner_file(dir + "/owner.pid");
+    pid_t owner = 0;
+    if (!(owner_file >> owner) || owner <= 0 || (kill(owner, 0) == 0 || errno != ESRCH)) {
+      continue;  // still owned, or not ours to judge
+    }
+    std::vector<std::string> argv = NobodyPrefix();
+    argv.insert(argv.end(), {bin_dir + "/pg_ctl", "-D", dir + "/data", "-m", "immediate", "-w",
+                             "stop"});
+    (void)RunToCompletion(argv, "/dev/null");
+    RemoveTree(dir);
+  }
 }
 
 absl::Status Exec(const std::string& url, const std::string& sql) {
@@ -71,11 +104,13 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
     return bin_dir.status();
   }
   server->bin_dir_ = *bin_dir;
+  ReapAbandonedClusters(server->bin_dir_);
   auto dir = MakeTempDir("kaoping-pg");
   if (!dir.ok()) {
     return dir.status();
   }
   server->dir_ = *dir;
+  std::ofstream(server->dir_ + "/owner.pid") << getpid();
   std::vector<std::string> prefix;
   if (geteuid() == 0) {
     // initdb refuses to run as root.
@@ -83,8 +118,7 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
     if (nobody == nullptr || chown(server->dir_.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
       return absl::FailedPreconditionError("running as root and cannot hand a directory to `nobody`");
     }
-    server->as_nobody_ = true;
-    prefix = {"runuser", "-u", "nobody", "--"};
+    prefix = NobodyPrefix();
   }
   auto with_prefix = [&](std::vector<std::string> argv) {
     std::vector<std::string> all = prefix;
@@ -130,10 +164,7 @@ PostgresServer::~PostgresServer() {
   if (dir_.empty()) {
     return;
   }
-  std::vector<std::string> argv;
-  if (as_nobody_) {
-    argv = {"runuser", "-u", "nobody", "--"};
-  }
+  std::vector<std::string> argv = NobodyPrefix();
   argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w",
                            "stop"});
   (void)RunToCompletion(argv, dir_ + "/setup.log");

@@ -10,7 +10,8 @@ namespace kaoping::testing {
 // A real PostgreSQL server for tests and benchmarks: its own cluster in a
 // temporary directory, on a free port, stopped and deleted on destruction.
 // initdb refuses to run as root, so as root the cluster runs as `nobody`.
-// If KAOPING_TEST_POSTGRES_URL is set (a superuser URL), that server is used
+// Clusters left behind by a test process that died are stopped and deleted
+// by the next Start(). If KAOPING_TEST_POSTGRES_URL is set (a superuser URL), that server is used
 // instead and nothing is started.
 class PostgresServer {
  public:
@@ -33,7 +34,6 @@ class PostgresServer {
   std::string dir_;        // empty when an external server is used
   std::string bin_dir_;
   std::string admin_url_;
-  bool as_nobody_ = false;
 };
 
 }  // namespace kaoping::testing

@@ -2,6 +2,10 @@
 
 #include <signal.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include <chrono>
 #include <thread>
 
@@ -31,15 +35,41 @@ bool Pings(int port) {
   return ok;
 }
 
+// A test binary that crashed or was killed leaves its redis-server running:
+// stop those whose owning process is gone, and delete their directories.
+void ReapAbandonedServers() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", ec)) {
+    if (entry.path().filename().string().rfind("kaoping-redis-", 0) != 0) {
+      continue;
+    }
+    const std::string dir = entry.path().string();
+    std::ifstream pids(dir + "/owner.pid");
+    pid_t owner = 0;
+    pid_t redis = 0;
+    if (!(pids >> owner) || owner <= 0 || (kill(owner, 0) == 0 || errno != ESRCH)) {
+      continue;
+    }
+    if (std::ifstream(dir + "/redis.pid") >> redis; redis > 0) {
+      kill(redis, SIGKILL);
+    }
+    RemoveTree(dir);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
+  ReapAbandonedServers();
   std::unique_ptr<RedisServer> server(new RedisServer());
   auto dir = MakeTempDir("kaoping-redis");
   if (!dir.ok()) {
     return dir.status();
   }
   server->dir_ = *dir;
+  std::ofstream(server->dir_ + "/owner.pid") << getpid();
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto port = PickFreePort();
     if (!port.ok()) {
@@ -67,6 +97,7 @@ absl::Status RedisServer::Launch() {
     return pid.status();
   }
   pid_ = *pid;
+  std::ofstream(dir_ + "/redis.pid", std::ios::trunc) << pid_;
   for (int i = 0; i < 250; ++i) {
     if (Pings(port_)) {
       return absl::OkStatus();
