@@ -115,22 +115,31 @@ absl::Status RunInTransaction(Database& db, Access access,
 
 absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(absl::string_view url,
                                                        const DatabaseOptions& options) {
+  absl::StatusOr<std::unique_ptr<Database>> db;
   if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
-    return OpenPostgresDatabase(url, options);
-  }
-  if (absl::StartsWith(url, "sqlite:")) {
+    db = OpenPostgresDatabase(url, options);
+  } else if (absl::StartsWith(url, "sqlite:")) {
     absl::string_view path = url.substr(7);
     if (absl::StartsWith(path, "//")) {
       path.remove_prefix(2);
     }
-    return OpenSqliteDatabase(path, options);
+    db = OpenSqliteDatabase(path, options);
+  } else if (absl::EndsWith(url, ".db") || absl::EndsWith(url, ".sqlite")) {
+    db = OpenSqliteDatabase(url, options);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("database url: \"", url, "\" is neither sqlite:PATH nor postgresql://…"));
   }
-  if (absl::EndsWith(url, ".db") || absl::EndsWith(url, ".sqlite")) {
-    return OpenSqliteDatabase(url, options);
+  if (!db.ok()) {
+    return db.status();
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("database url: \"", url,
-                   "\" is neither sqlite:PATH nor postgresql://…"));
+  // Fail fast: one transaction now proves the store reachable (and creates a
+  // SQLite file in WAL mode), rather than the first request finding out.
+  auto probe = (*db)->Begin(Access::kReadOnly);
+  if (!probe.ok()) {
+    return probe.status();
+  }
+  return db;
 }
 
 }  // namespace kaoping::db

@@ -341,11 +341,6 @@ PgTransaction::~PgTransaction() {
 absl::StatusOr<std::unique_ptr<Database>> OpenPostgresDatabase(absl::string_view url,
                                                                const DatabaseOptions& options) {
   auto db = std::make_unique<PostgresDatabase>(std::string(url), options);
-  auto tx = db->Begin(Access::kReadOnly);
-  if (!tx.ok()) {
-    return tx.status();
-  }
-  tx->reset();
   return std::unique_ptr<Database>(std::move(db));
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+// Use OpenDatabase (database.h), which also checks the store is reachable.
+
 #include <memory>
 #include "absl/strings/string_view.h"
 
@@ -9,7 +11,6 @@
 namespace kaoping::db {
 
 // PostgreSQL through libpq, a pool of connections, READ COMMITTED.
-// Fails fast when the server cannot be reached at open.
 absl::StatusOr<std::unique_ptr<Database>> OpenPostgresDatabase(absl::string_view url,
                                                                const DatabaseOptions& options);
 

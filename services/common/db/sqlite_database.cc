@@ -307,12 +307,6 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqliteDatabase(absl::string_view p
     return absl::InvalidArgumentError("database url: sqlite path is empty");
   }
   auto db = std::make_unique<SqliteDatabase>(std::string(path), options);
-  // Fail fast: open one connection now (creates the file, switches to WAL).
-  auto tx = db->Begin(Access::kReadOnly);
-  if (!tx.ok()) {
-    return tx.status();
-  }
-  tx->reset();
   return std::unique_ptr<Database>(std::move(db));
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+// Use OpenDatabase (database.h), which also checks the store is reachable.
+
 #include <memory>
 #include "absl/strings/string_view.h"
 

@@ -15,67 +15,15 @@
 namespace kaoping::scoring::simulator {
 
 std::vector<RaterMix> StandardMixes() {
-  std::vector<RaterMix> mixes;
-  RaterMix honest;
-  honest.name = "mostly honest";
-  honest.lenient = 0.05;
-  honest.harsh = 0.05;
-  honest.central = 0.05;
-  honest.straight = 0.02;
-  honest.lenient_unit_share = 0.0;
-  honest.flattery_share = 0.2;
-  mixes.push_back(honest);
-
-  RaterMix typical;
-  typical.name = "typical";
-  typical.lenient = 0.20;
-  typical.harsh = 0.05;
-  typical.central = 0.10;
-  typical.straight = 0.05;
-  typical.lenient_unit_share = 0.15;
-  typical.flattery_share = 0.5;
-  mixes.push_back(typical);
-
-  RaterMix half;
-  half.name = "half lenient";
-  half.lenient = 0.50;
-  half.harsh = 0.05;
-  half.central = 0.05;
-  half.straight = 0.05;
-  half.lenient_unit_share = 0.20;
-  half.flattery_share = 0.5;
-  mixes.push_back(half);
-
-  RaterMix culture;
-  culture.name = "lenient units";
-  culture.lenient = 0.30;
-  culture.harsh = 0.0;
-  culture.central = 0.05;
-  culture.straight = 0.10;
-  culture.lenient_unit_share = 0.40;
-  culture.flattery_share = 0.7;
-  mixes.push_back(culture);
-
-  RaterMix styles;
-  styles.name = "mixed styles";
-  styles.lenient = 0.25;
-  styles.harsh = 0.20;
-  styles.central = 0.20;
-  styles.straight = 0.10;
-  styles.lenient_unit_share = 0.10;
-  styles.flattery_share = 0.5;
-  mixes.push_back(styles);
-
-  RaterMix mostly;
-  mostly.name = "70% lenient";
-  mostly.lenient = 0.70;
-  mostly.harsh = 0.0;
-  mostly.central = 0.05;
-  mostly.straight = 0.10;
-  mostly.lenient_unit_share = 0.30;
-  mostly.flattery_share = 0.7;
-  mixes.push_back(mostly);
-  return mixes;
+  // name, lenient, harsh, central, straight, lenient_unit_share, flattery_share
+  return {
+      {"mostly honest", 0.05, 0.05, 0.05, 0.02, 0.00, 0.2},
+      {"typical", 0.20, 0.05, 0.10, 0.05, 0.15, 0.5},
+      {"half lenient", 0.50, 0.05, 0.05, 0.05, 0.20, 0.5},
+      {"lenient units", 0.30, 0.00, 0.05, 0.10, 0.40, 0.7},
+      {"mixed styles", 0.25, 0.20, 0.20, 0.10, 0.10, 0.5},
+      {"70% lenient", 0.70, 0.00, 0.05, 0.10, 0.30, 0.7},
+  };
 }
 
 absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options, const ScoringConfig& config) {
