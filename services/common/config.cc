@@ -200,8 +200,4 @@ absl::StatusOr<std::string> Config::RequireSecret(absl::string_view key) const {
   return ss.str();
 }
 
-void Config::Set(absl::string_view key, absl::string_view value) {
-  values_[absl::AsciiStrToLower(key)] = std::string(value);
-}
-
 }  // namespace kaoping

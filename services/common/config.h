@@ -34,7 +34,6 @@ class Config {
   // jwt_key / jwt_key_file; exactly one must be set.
   absl::StatusOr<std::string> RequireSecret(absl::string_view key) const;
 
-  void Set(absl::string_view key, absl::string_view value);
   const std::string& source() const { return source_; }
 
  private:

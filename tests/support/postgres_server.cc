@@ -1,14 +1,12 @@
 #include "tests/support/postgres_server.h"
 
 #include <pwd.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -47,22 +45,9 @@ std::vector<std::string> NobodyPrefix() {
   return {};
 }
 
-// A test binary that crashed or was killed leaves its cluster running: stop
-// the clusters whose owning process is gone, and delete their directories.
+// A test binary that crashed or was killed leaves its cluster running.
 void ReapAbandonedClusters(const std::string& bin_dir) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::error_code ec;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", ec)) {
-    const std::string dir = entry.path().string();
-    if (entry.path().filename().string().rfind("kaoping-pg-", 0) != 0) {
-      continue;
-    }
-    std::ifstream owner_file(dir + "/owner.pid");
-    pid_t owner = 0;
-    if (!(owner_file >> owner) || owner <= 0 || (kill(owner, 0) == 0 || errno != ESRCH)) {
-      continue;  // still owned, or not ours to judge
-    }
+  for (const std::string& dir : AbandonedTempDirs("kaoping-pg")) {
     std::vector<std::string> argv = NobodyPrefix();
     argv.insert(argv.end(), {bin_dir + "/pg_ctl", "-D", dir + "/data", "-m", "immediate", "-w",
                              "stop"});
@@ -105,12 +90,11 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   }
   server->bin_dir_ = *bin_dir;
   ReapAbandonedClusters(server->bin_dir_);
-  auto dir = MakeTempDir("kaoping-pg");
+  auto dir = MakeOwnedTempDir("kaoping-pg");
   if (!dir.ok()) {
     return dir.status();
   }
   server->dir_ = *dir;
-  std::ofstream(server->dir_ + "/owner.pid") << getpid();
   std::vector<std::string> prefix;
   if (geteuid() == 0) {
     // initdb refuses to run as root.

@@ -2,11 +2,8 @@
 
 #include <signal.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include <hiredis/hiredis.h>
@@ -35,23 +32,10 @@ bool Pings(int port) {
   return ok;
 }
 
-// A test binary that crashed or was killed leaves its redis-server running:
-// stop those whose owning process is gone, and delete their directories.
+// A test binary that crashed or was killed leaves its redis-server running.
 void ReapAbandonedServers() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::error_code ec;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", ec)) {
-    if (entry.path().filename().string().rfind("kaoping-redis-", 0) != 0) {
-      continue;
-    }
-    const std::string dir = entry.path().string();
-    std::ifstream pids(dir + "/owner.pid");
-    pid_t owner = 0;
+  for (const std::string& dir : AbandonedTempDirs("kaoping-redis")) {
     pid_t redis = 0;
-    if (!(pids >> owner) || owner <= 0 || (kill(owner, 0) == 0 || errno != ESRCH)) {
-      continue;
-    }
     if (std::ifstream(dir + "/redis.pid") >> redis; redis > 0) {
       kill(redis, SIGKILL);
     }
@@ -64,12 +48,11 @@ void ReapAbandonedServers() {
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
   ReapAbandonedServers();
   std::unique_ptr<RedisServer> server(new RedisServer());
-  auto dir = MakeTempDir("kaoping-redis");
+  auto dir = MakeOwnedTempDir("kaoping-redis");
   if (!dir.ok()) {
     return dir.status();
   }
   server->dir_ = *dir;
-  std::ofstream(server->dir_ + "/owner.pid") << getpid();
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto port = PickFreePort();
     if (!port.ok()) {

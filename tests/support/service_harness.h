@@ -33,7 +33,6 @@ class ServiceHarness {
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   ServiceRuntime& runtime() { return *runtime_; }
-  const std::string& database_url() const { return database_url_; }
   std::string address() const { return server_->address(); }
 
   struct Who {

@@ -30,8 +30,6 @@ Servers& Shared() {
   return servers;
 }
 
-}  // namespace
-
 // Starts a server of type T once, remembering a failure so that every test
 // reports it rather than retrying a start that cannot succeed.
 template <typename T>
@@ -51,6 +49,8 @@ absl::StatusOr<T*> StartOnce(std::unique_ptr<T>& server, absl::Status& error) {
   }
   return server.get();
 }
+
+}  // namespace
 
 absl::StatusOr<PostgresServer*> SharedPostgres() {
   return StartOnce(Shared().postgres, Shared().postgres_error);

@@ -109,10 +109,45 @@ std::string TailOfFile(const std::string& path, size_t max_bytes) {
   return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
 }
 
-absl::StatusOr<std::string> MakeTempDir(const std::string& prefix) {
+namespace {
+
+std::string TempRoot() {
   const char* tmp = std::getenv("TMPDIR");
-  std::string templ = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/", prefix,
-                                   "-XXXXXX");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+constexpr char kOwnerFile[] = "/owner.pid";
+
+}  // namespace
+
+absl::StatusOr<std::string> MakeOwnedTempDir(const std::string& prefix) {
+  auto dir = MakeTempDir(prefix);
+  if (dir.ok()) {
+    std::ofstream(*dir + kOwnerFile) << getpid();
+  }
+  return dir;
+}
+
+std::vector<std::string> AbandonedTempDirs(const std::string& prefix) {
+  std::vector<std::string> abandoned;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(TempRoot(), ec)) {
+    if (entry.path().filename().string().rfind(prefix + "-", 0) != 0) {
+      continue;
+    }
+    const std::string dir = entry.path().string();
+    std::ifstream owner_file(dir + kOwnerFile);
+    pid_t owner = 0;
+    if (!(owner_file >> owner) || owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) {
+      continue;  // still owned, or not ours to judge
+    }
+    abandoned.push_back(dir);
+  }
+  return abandoned;
+}
+
+absl::StatusOr<std::string> MakeTempDir(const std::string& prefix) {
+  std::string templ = absl::StrCat(TempRoot(), "/", prefix, "-XXXXXX");
   if (mkdtemp(templ.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp ", templ, ": ", strerror(errno)));
   }

@@ -31,6 +31,14 @@ std::string TailOfFile(const std::string& path, size_t max_bytes = 2000);
 // Creates a fresh directory under $TMPDIR (or /tmp).
 absl::StatusOr<std::string> MakeTempDir(const std::string& prefix);
 
+// A fresh directory as above, recording this process as its owner, so that
+// if the process dies without cleaning up, AbandonedTempDirs finds it.
+absl::StatusOr<std::string> MakeOwnedTempDir(const std::string& prefix);
+// Directories made by MakeOwnedTempDir(prefix) whose owner is gone (a test
+// binary that crashed or was killed), for the caller to stop what runs in
+// them and remove them.
+std::vector<std::string> AbandonedTempDirs(const std::string& prefix);
+
 // Removes a directory tree; errors ignored (best effort clean-up).
 void RemoveTree(const std::string& path);
 
