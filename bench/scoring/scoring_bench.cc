@@ -76,8 +76,8 @@ void BM_Engine(benchmark::State& state, bool calibrate, Timings* timings) {
     timings->seconds.push_back(std::chrono::duration<double>(stop - start).count());
   }
   state.counters["ratings"] = static_cast<double>(ratings);
-  state.counters["ratings_per_s"] =
-      benchmark::Counter(static_cast<double>(ratings), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["ratings_per_s"] = benchmark::Counter(
+      static_cast<double>(ratings), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 bool Exec(PGconn* conn, const std::string& sql, std::string* error) {
@@ -95,7 +95,8 @@ bool Exec(PGconn* conn, const std::string& sql, std::string* error) {
 bool LoadRatings(PGconn* conn, std::string* error) {
   if (!Exec(conn,
             "CREATE UNLOGGED TABLE ratings (subject integer NOT NULL, rater integer NOT NULL, "
-            "rater_group smallint NOT NULL, dimension smallint NOT NULL, weight double precision NOT NULL, "
+            "rater_group smallint NOT NULL, dimension smallint NOT NULL, weight double precision "
+            "NOT NULL, "
             "points double precision NOT NULL)",
             error)) {
     return false;
@@ -115,7 +116,8 @@ bool LoadRatings(PGconn* conn, std::string* error) {
   std::string buffer;
   for (const auto& form : campaign->forms) {
     const int s = subject_number.at(form.subject_id);
-    const int r = rater_number.try_emplace(form.rater_id, static_cast<int>(rater_number.size())).first->second;
+    const int r = rater_number.try_emplace(form.rater_id, static_cast<int>(rater_number.size()))
+                      .first->second;
     const auto& subject = campaign->subjects[static_cast<std::size_t>(s)];
     for (std::size_t c = 0; c < form.grades.size(); ++c) {
       const int grade = static_cast<int>(form.grades[c]);
@@ -123,7 +125,8 @@ bool LoadRatings(PGconn* conn, std::string* error) {
         continue;
       }
       absl::StrAppend(&buffer, s, "\t", r, "\t", static_cast<int>(form.group), "\t",
-                      static_cast<int>(subject.criteria[c].dimension), "\t", subject.criteria[c].weight, "\t",
+                      static_cast<int>(subject.criteria[c].dimension), "\t",
+                      subject.criteria[c].weight, "\t",
                       campaign->config.grade_points[static_cast<std::size_t>(grade - 1)], "\n");
     }
     if (buffer.size() > (1 << 20)) {
@@ -134,7 +137,8 @@ bool LoadRatings(PGconn* conn, std::string* error) {
       buffer.clear();
     }
   }
-  if ((!buffer.empty() && PQputCopyData(conn, buffer.data(), static_cast<int>(buffer.size())) != 1) ||
+  if ((!buffer.empty() &&
+       PQputCopyData(conn, buffer.data(), static_cast<int>(buffer.size())) != 1) ||
       PQputCopyEnd(conn, nullptr) != 1) {
     *error = absl::StrCat("COPY end: ", PQerrorMessage(conn));
     return false;
@@ -152,14 +156,17 @@ bool LoadRatings(PGconn* conn, std::string* error) {
 }
 
 constexpr char kGroupBy[] =
-    "SELECT subject, rater_group, dimension, sum(weight * points) / sum(weight) AS mean, count(*) AS marks "
+    "SELECT subject, rater_group, dimension, sum(weight * points) / sum(weight) AS mean, count(*) "
+    "AS marks "
     "FROM ratings GROUP BY subject, rater_group, dimension";
 
 void BM_PostgresGroupBy(benchmark::State& state, bool parallel, Timings* timings) {
   PGconn* conn = PQconnectdb(postgres_url.c_str());
   std::string error;
   if (PQstatus(conn) != CONNECTION_OK ||
-      !Exec(conn, parallel ? "RESET max_parallel_workers_per_gather" : "SET max_parallel_workers_per_gather = 0",
+      !Exec(conn,
+            parallel ? "RESET max_parallel_workers_per_gather"
+                     : "SET max_parallel_workers_per_gather = 0",
             &error) ||
       !Exec(conn, "SET work_mem = '256MB'", &error)) {
     state.SkipWithError(absl::StrCat("PostgreSQL: ", PQerrorMessage(conn), error).c_str());
@@ -185,8 +192,8 @@ void BM_PostgresGroupBy(benchmark::State& state, bool parallel, Timings* timings
   }
   state.counters["ratings"] = static_cast<double>(ratings);
   state.counters["groups"] = groups;
-  state.counters["ratings_per_s"] =
-      benchmark::Counter(static_cast<double>(ratings), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["ratings_per_s"] = benchmark::Counter(
+      static_cast<double>(ratings), benchmark::Counter::kIsIterationInvariantRate);
   PQfinish(conn);
 }
 
@@ -206,13 +213,15 @@ int main(int argc, char** argv) {
   options.mix.name = "half lenient";
   options.mix.lenient = 0.5;
   options.seed = 1;
-  kaoping::scoring::simulator::SimulatedCounty county = kaoping::scoring::simulator::GenerateCounty(options);
+  kaoping::scoring::simulator::SimulatedCounty county =
+      kaoping::scoring::simulator::GenerateCounty(options);
   campaign = &county.campaign;
   for (const auto& form : campaign->forms) {
     ratings += static_cast<std::int64_t>(form.grades.size());
   }
-  std::printf("campaign: %zu subjects, %zu forms, %lld ratings, %zu leads\n", campaign->subjects.size(),
-              campaign->forms.size(), static_cast<long long>(ratings), campaign->leads.size());
+  std::printf("campaign: %zu subjects, %zu forms, %lld ratings, %zu leads\n",
+              campaign->subjects.size(), campaign->forms.size(), static_cast<long long>(ratings),
+              campaign->leads.size());
 
   benchmark::RegisterBenchmark("BM_Engine/calibrated", BM_Engine, true, &engine_calibrated)
       ->Unit(benchmark::kMillisecond)
@@ -222,11 +231,12 @@ int main(int argc, char** argv) {
       ->MinTime(2.0);
 
   std::unique_ptr<kaoping::testing::PostgresServer> server;
-  if (const char* skip = std::getenv("KAOPING_BENCH_NO_POSTGRES"); skip != nullptr && *skip != '\0') {
+  if (const char* skip = std::getenv("KAOPING_BENCH_NO_POSTGRES");
+      skip != nullptr && *skip != '\0') {
     postgres_note = "PostgreSQL baseline skipped: KAOPING_BENCH_NO_POSTGRES is set";
   } else if (absl::StatusOr<std::unique_ptr<kaoping::testing::PostgresServer>> started =
-          kaoping::testing::PostgresServer::Start();
-      !started.ok()) {
+                 kaoping::testing::PostgresServer::Start();
+             !started.ok()) {
     postgres_note = absl::StrCat("PostgreSQL baseline skipped: ", started.status().ToString());
   } else {
     server = *std::move(started);
@@ -235,14 +245,16 @@ int main(int argc, char** argv) {
     PGconn* conn = url.ok() ? PQconnectdb(url->c_str()) : nullptr;
     const auto start = std::chrono::steady_clock::now();
     if (conn == nullptr || PQstatus(conn) != CONNECTION_OK || !LoadRatings(conn, &error)) {
-      postgres_note = absl::StrCat("PostgreSQL baseline skipped: ", url.ok() ? error : url.status().ToString(),
-                                   conn != nullptr ? PQerrorMessage(conn) : "");
+      postgres_note =
+          absl::StrCat("PostgreSQL baseline skipped: ", url.ok() ? error : url.status().ToString(),
+                       conn != nullptr ? PQerrorMessage(conn) : "");
     } else {
       postgres_url = *url;
-      postgres_note = absl::StrFormat("PostgreSQL: %lld ratings loaded with COPY in %.1f s",
-                                      static_cast<long long>(ratings),
-                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-      benchmark::RegisterBenchmark("BM_PostgresGroupBy/one_worker", BM_PostgresGroupBy, false, &postgres_serial)
+      postgres_note = absl::StrFormat(
+          "PostgreSQL: %lld ratings loaded with COPY in %.1f s", static_cast<long long>(ratings),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      benchmark::RegisterBenchmark("BM_PostgresGroupBy/one_worker", BM_PostgresGroupBy, false,
+                                   &postgres_serial)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(5);
@@ -265,8 +277,8 @@ int main(int argc, char** argv) {
     if (timings.seconds.empty()) {
       std::printf("  %-31s:      not run\n", what);
     } else if (ratio && engine > 0) {
-      std::printf("  %-31s: %8.1f ms  (%.1fx the engine's calibrated run)\n", what, timings.Median() * 1e3,
-                  timings.Median() / engine);
+      std::printf("  %-31s: %8.1f ms  (%.1fx the engine's calibrated run)\n", what,
+                  timings.Median() * 1e3, timings.Median() / engine);
     } else {
       std::printf("  %-31s: %8.1f ms  (%.1f million ratings/s)\n", what, timings.Median() * 1e3,
                   static_cast<double>(ratings) / timings.Median() / 1e6);

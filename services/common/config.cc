@@ -64,8 +64,8 @@ absl::StatusOr<Config> Config::Load(int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (!absl::ConsumePrefix(&arg, "--")) {
-      return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", arg,
-                                                     "`: use --config=FILE or --key=value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument `", arg, "`: use --config=FILE or --key=value"));
     }
     size_t eq = arg.find('=');
     std::string key(arg.substr(0, eq));
@@ -143,9 +143,8 @@ absl::StatusOr<int64_t> Config::GetInt(absl::string_view key, int64_t fallback) 
   }
   int64_t v = 0;
   if (!absl::SimpleAtoi(values_.find(key)->second, &v)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("configuration: `", key, "` must be an integer, got \"",
-                     values_.find(key)->second, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "configuration: `", key, "` must be an integer, got \"", values_.find(key)->second, "\""));
   }
   return v;
 }
@@ -186,8 +185,8 @@ absl::StatusOr<std::string> Config::RequireSecret(absl::string_view key) const {
     return values_.find(key)->second;
   }
   if (!Has(file_key)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "configuration: `", key, "` or `", file_key, "` is required: ", WhereToSet(file_key)));
+    return absl::FailedPreconditionError(absl::StrCat("configuration: `", key, "` or `", file_key,
+                                                      "` is required: ", WhereToSet(file_key)));
   }
   const std::string& path = values_.find(file_key)->second;
   std::ifstream in(path, std::ios::binary);

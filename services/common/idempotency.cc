@@ -54,8 +54,8 @@ absl::StatusOr<std::optional<std::string>> IdempotencyStore::Lookup(
     return std::optional<std::string>();
   }
   if (rows[0][0].AsText() != Fingerprint(request)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id: \"", key.request_id, "\" was already used for a different request"));
+    return absl::InvalidArgumentError(absl::StrCat("request_id: \"", key.request_id,
+                                                   "\" was already used for a different request"));
   }
   return std::optional<std::string>(rows[0][1].AsBlob());
 }
@@ -64,10 +64,11 @@ absl::Status IdempotencyStore::Remember(db::Transaction& tx, const IdempotencyKe
                                         const google::protobuf::Message& request,
                                         const google::protobuf::Message& response) const {
   return tx
-      .Execute("INSERT INTO idempotency_keys (region_code, principal, method, request_id,"
-               " request_hash, response, created_micros) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               {key.region_code, key.principal, key.method, key.request_id, Fingerprint(request),
-                db::Blob{response.SerializeAsString()}, absl::ToUnixMicros(clock_->Now())})
+      .Execute(
+          "INSERT INTO idempotency_keys (region_code, principal, method, request_id,"
+          " request_hash, response, created_micros) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          {key.region_code, key.principal, key.method, key.request_id, Fingerprint(request),
+           db::Blob{response.SerializeAsString()}, absl::ToUnixMicros(clock_->Now())})
       .status();
 }
 

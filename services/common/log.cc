@@ -39,9 +39,7 @@ const char* LevelName(LogLevel level) {
 
 }  // namespace
 
-LogValue::LogValue(double v) {
-  text_ = std::isfinite(v) ? absl::StrFormat("%.6g", v) : "null";
-}
+LogValue::LogValue(double v) { text_ = std::isfinite(v) ? absl::StrFormat("%.6g", v) : "null"; }
 
 std::string JsonQuote(absl::string_view s) {
   std::string out = "\"";
@@ -99,10 +97,10 @@ void Log(LogLevel level, absl::string_view message, LogFields fields) {
     if (level < state.min_level) {
       return;
     }
-    line = absl::StrCat("{\"time\":\"",
-                        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-                        "\",\"level\":\"", LevelName(level), "\",\"service\":",
-                        JsonQuote(state.service), ",\"msg\":", JsonQuote(message));
+    line = absl::StrCat(
+        "{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+        "\",\"level\":\"", LevelName(level), "\",\"service\":", JsonQuote(state.service),
+        ",\"msg\":", JsonQuote(message));
   }
   for (const auto& [key, value] : fields) {
     absl::StrAppend(&line, ",", JsonQuote(key), ":",

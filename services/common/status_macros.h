@@ -11,12 +11,12 @@
 #define KAOPING_STATUS_CONCAT(a, b) KAOPING_STATUS_CONCAT_INNER(a, b)
 
 // Returns the status of `expr` from the enclosing function unless it is OK.
-#define RETURN_IF_ERROR(expr)                    \
-  do {                                           \
-    ::absl::Status kaoping_status_ = (expr);     \
-    if (!kaoping_status_.ok()) {                 \
-      return kaoping_status_;                    \
-    }                                            \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::absl::Status kaoping_status_ = (expr); \
+    if (!kaoping_status_.ok()) {             \
+      return kaoping_status_;                \
+    }                                        \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, F());` declares x from F()'s value, or returns

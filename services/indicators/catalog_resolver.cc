@@ -10,8 +10,7 @@ namespace {
 
 constexpr absl::string_view kBase = "base";
 
-const v1::Profile* FindProfile(const v1::IndicatorSet& set, v1::PostTier tier,
-                               v1::Sector sector) {
+const v1::Profile* FindProfile(const v1::IndicatorSet& set, v1::PostTier tier, v1::Sector sector) {
   for (const v1::Profile& p : set.profiles()) {
     if ((tier != v1::POST_TIER_UNSPECIFIED && p.post_tier() == tier) ||
         (sector != v1::SECTOR_UNSPECIFIED && p.sector() == sector)) {
@@ -52,8 +51,8 @@ absl::Status Apply(const v1::Profile& profile, const std::string& origin,
   for (const v1::Criterion& added : profile.added_criteria()) {
     v1::DimensionSpec* spec = FindDimension(catalog, added.dimension());
     if (spec == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          origin, ": adds criterion ", added.id(), " to a dimension the set does not have"));
+      return absl::FailedPreconditionError(absl::StrCat(origin, ": adds criterion ", added.id(),
+                                                        " to a dimension the set does not have"));
     }
     v1::Criterion* c = spec->add_criteria();
     *c = added;
@@ -62,8 +61,8 @@ absl::Status Apply(const v1::Profile& profile, const std::string& origin,
   for (const v1::NegativeItem& added : profile.added_negative_items()) {
     v1::DimensionSpec* spec = FindDimension(catalog, added.dimension());
     if (spec == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          origin, ": adds negative item ", added.id(), " to a dimension the set does not have"));
+      return absl::FailedPreconditionError(absl::StrCat(origin, ": adds negative item ", added.id(),
+                                                        " to a dimension the set does not have"));
     }
     v1::NegativeItem* item = spec->add_negative_items();
     *item = added;

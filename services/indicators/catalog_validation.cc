@@ -89,8 +89,9 @@ absl::Status CheckCriterion(const std::string& field, const v1::Criterion& c,
   RETURN_IF_ERROR(ids.Add(field + ".id", c.id()));
   if (enclosing == v1::DIMENSION_UNSPECIFIED) {
     if (!IsKnownDimension(c.dimension())) {
-      return Invalid(field + ".dimension", "required: one of LOYALTY, STEADFASTNESS,"
-                                           " RESPONSIBILITY, CAPABILITY, SELF_DISCIPLINE");
+      return Invalid(field + ".dimension",
+                     "required: one of LOYALTY, STEADFASTNESS,"
+                     " RESPONSIBILITY, CAPABILITY, SELF_DISCIPLINE");
     }
   } else if (c.dimension() != v1::DIMENSION_UNSPECIFIED && c.dimension() != enclosing) {
     return Invalid(field + ".dimension",
@@ -107,8 +108,9 @@ absl::Status CheckNegativeItem(const std::string& field, const v1::NegativeItem&
   RETURN_IF_ERROR(ids.Add(field + ".id", item.id()));
   if (enclosing == v1::DIMENSION_UNSPECIFIED) {
     if (!IsKnownDimension(item.dimension())) {
-      return Invalid(field + ".dimension", "required: one of LOYALTY, STEADFASTNESS,"
-                                           " RESPONSIBILITY, CAPABILITY, SELF_DISCIPLINE");
+      return Invalid(field + ".dimension",
+                     "required: one of LOYALTY, STEADFASTNESS,"
+                     " RESPONSIBILITY, CAPABILITY, SELF_DISCIPLINE");
     }
   } else if (item.dimension() != v1::DIMENSION_UNSPECIFIED && item.dimension() != enclosing) {
     return Invalid(field + ".dimension",
@@ -120,17 +122,17 @@ absl::Status CheckNegativeItem(const std::string& field, const v1::NegativeItem&
   switch (item.severity()) {
     case v1::DEDUCT:
       if (!std::isfinite(item.deduction()) || item.deduction() <= 0 || item.deduction() > 100) {
-        return Invalid(field + ".deduction",
-                       absl::StrFormat("a DEDUCT item needs 0 < deduction ≤ 100, got %g",
-                                       item.deduction()));
+        return Invalid(
+            field + ".deduction",
+            absl::StrFormat("a DEDUCT item needs 0 < deduction ≤ 100, got %g", item.deduction()));
       }
       break;
     case v1::NOTE:
     case v1::VETO:
       if (item.deduction() != 0) {
-        return Invalid(field + ".deduction",
-                       absl::StrCat("must be 0 for a ", v1::Severity_Name(item.severity()),
-                                    " item"));
+        return Invalid(
+            field + ".deduction",
+            absl::StrCat("must be 0 for a ", v1::Severity_Name(item.severity()), " item"));
       }
       break;
     default:
@@ -179,8 +181,9 @@ absl::Status ValidateIndicatorSet(absl::string_view prefix, const v1::IndicatorS
       const v1::DimensionSpec& spec = set.dimensions(d);
       const std::string f = absl::StrCat(dims, "[", d, "]");
       if (!IsKnownDimension(spec.dimension())) {
-        return Invalid(f + ".dimension", "unknown dimension: one of LOYALTY, STEADFASTNESS,"
-                                         " RESPONSIBILITY, CAPABILITY, SELF_DISCIPLINE");
+        return Invalid(f + ".dimension",
+                       "unknown dimension: one of LOYALTY, STEADFASTNESS,"
+                       " RESPONSIBILITY, CAPABILITY, SELF_DISCIPLINE");
       }
       if (!seen.insert(spec.dimension()).second) {
         return Invalid(f + ".dimension",
@@ -276,8 +279,8 @@ absl::Status ValidateIndicatorSet(absl::string_view prefix, const v1::IndicatorS
                                     "\" is neither a base criterion nor added by this profile"));
       }
       if (!reweighted.insert(cw.criterion_id()).second) {
-        return Invalid(cf + ".criterion_id", absl::StrCat("\"", cw.criterion_id(),
-                                                          "\" is re-weighted twice"));
+        return Invalid(cf + ".criterion_id",
+                       absl::StrCat("\"", cw.criterion_id(), "\" is re-weighted twice"));
       }
       RETURN_IF_ERROR(CheckWeight(cf + ".weight", cw.weight()));
     }

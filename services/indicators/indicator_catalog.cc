@@ -61,13 +61,10 @@ absl::Status WrongState(const v1::IndicatorSet& set, absl::string_view action,
 
 }  // namespace
 
-absl::Status IndicatorCatalog::CommitTransition(db::Transaction& tx, CallContext& call,
-                                                const std::string& region_code,
-                                                const std::string& set_id,
-                                                int64_t expected_revision,
-                                                const v1::IndicatorSet& set,
-                                                const google::protobuf::Message& event,
-                                                absl::string_view audit_detail) {
+absl::Status IndicatorCatalog::CommitTransition(
+    db::Transaction& tx, CallContext& call, const std::string& region_code,
+    const std::string& set_id, int64_t expected_revision, const v1::IndicatorSet& set,
+    const google::protobuf::Message& event, absl::string_view audit_detail) {
   RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, set));
   RETURN_IF_ERROR(
       deps_.outbox->Enqueue(tx, region_code, set.name(), call.principal().subject, event).status());
@@ -82,9 +79,9 @@ absl::StatusOr<absl::CivilDay> IndicatorCatalog::DayFromTodayOn(
   }
   ASSIGN_OR_RETURN(absl::CivilDay day, DateToCivilDay(field, date));
   if (day < today) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": ", FormatDay(day), " is in the past (today is ", FormatDay(today),
-        "); what applied on a past day never changes"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", FormatDay(day),
+                                                   " is in the past (today is ", FormatDay(today),
+                                                   "); what applied on a past day never changes"));
   }
   return day;
 }
@@ -154,8 +151,8 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
 
   v1::IndicatorSet created;
   auto create = [&](db::Transaction& tx) -> absl::Status {
-    const IdempotencyKey key{region_code, call.principal().subject,
-                             std::string(call.method()), request.request_id()};
+    const IdempotencyKey key{region_code, call.principal().subject, std::string(call.method()),
+                             request.request_id()};
     if (!request.request_id().empty() && !request.validate_only()) {
       ASSIGN_OR_RETURN(auto previous, deps_.idempotency->Lookup(tx, key, request));
       if (previous.has_value()) {
@@ -180,9 +177,8 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
       return absl::OkStatus();
     }
     RETURN_IF_ERROR(store_.Insert(tx, region_code, request.indicator_set_id(), created));
-    RETURN_IF_ERROR(call.AuditIn(tx, request.source().empty()
-                                         ? ""
-                                         : absl::StrCat("source=", request.source())));
+    RETURN_IF_ERROR(call.AuditIn(
+        tx, request.source().empty() ? "" : absl::StrCat("source=", request.source())));
     if (!request.request_id().empty()) {
       RETURN_IF_ERROR(deps_.idempotency->Remember(tx, key, request, created));
     }
@@ -250,8 +246,7 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
       sets.pop_back();
     }
     if (more) {
-      ASSIGN_OR_RETURN(RegionChild last,
-                       ParseRegionChild("name", sets.back().name(), kCollection));
+      ASSIGN_OR_RETURN(RegionChild last, ParseRegionChild("name", sets.back().name(), kCollection));
       response.set_next_page_token(MakePageToken(last.id, fingerprint));
     }
     for (auto& set : sets) {
@@ -262,9 +257,11 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
   return response;
 }
 
-absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::LoadForChange(
-    db::Transaction& tx, CallContext& call, const SetRef& ref, std::string* region_code,
-    std::string* set_id) {
+absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::LoadForChange(db::Transaction& tx,
+                                                                 CallContext& call,
+                                                                 const SetRef& ref,
+                                                                 std::string* region_code,
+                                                                 std::string* set_id) {
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild(ref.name_field, ref.name, kCollection));
   call.SetResource(id.region_code, ref.name);
   RETURN_IF_ERROR(RequireAdmin(call.principal(), id.region_code, ref.name));
@@ -282,11 +279,10 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Update(
   v1::IndicatorSet updated;
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
-    ASSIGN_OR_RETURN(updated,
-                     LoadForChange(tx, call,
-                                   {"indicator_set.name", patch.name(), "indicator_set.etag",
-                                    patch.etag()},
-                                   &region_code, &set_id));
+    ASSIGN_OR_RETURN(updated, LoadForChange(tx, call,
+                                            {"indicator_set.name", patch.name(),
+                                             "indicator_set.etag", patch.etag()},
+                                            &region_code, &set_id));
     if (updated.state() != v1::IndicatorSet::DRAFT) {
       return WrongState(updated, "edited", "DRAFT");
     }
@@ -322,8 +318,8 @@ absl::Status IndicatorCatalog::Delete(CallContext& call,
   return db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
     ASSIGN_OR_RETURN(v1::IndicatorSet set,
-                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()}, &region_code,
-                                   &set_id));
+                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()},
+                                   &region_code, &set_id));
     if (set.state() != v1::IndicatorSet::DRAFT) {
       return absl::FailedPreconditionError(absl::StrCat(
           set.name(), " is ", v1::IndicatorSet::State_Name(set.state()),
@@ -339,9 +335,8 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Publish(
   v1::IndicatorSet set;
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
-    ASSIGN_OR_RETURN(set,
-                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()}, &region_code,
-                                   &set_id));
+    ASSIGN_OR_RETURN(set, LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()},
+                                        &region_code, &set_id));
     if (set.state() != v1::IndicatorSet::DRAFT) {
       return WrongState(set, "published", "DRAFT");
     }
@@ -370,9 +365,8 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Retire(
   v1::IndicatorSet set;
   RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
     std::string region_code, set_id;
-    ASSIGN_OR_RETURN(set,
-                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()}, &region_code,
-                                   &set_id));
+    ASSIGN_OR_RETURN(set, LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()},
+                                        &region_code, &set_id));
     if (set.state() != v1::IndicatorSet::PUBLISHED) {
       return WrongState(set, "retired", "PUBLISHED");
     }
@@ -381,8 +375,8 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Retire(
     const absl::CivilDay from(set.effective_from().year(), set.effective_from().month(),
                               set.effective_from().day());
     if (until < from) {
-      return absl::InvalidArgumentError(absl::StrCat("effective_until: ", FormatDay(until),
-                                                     " is before effective_from ", FormatDay(from)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "effective_until: ", FormatDay(until), " is before effective_from ", FormatDay(from)));
     }
     const int64_t expected_revision = set.revision();
     set.set_state(v1::IndicatorSet::RETIRED);
@@ -464,9 +458,9 @@ absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::Resolve(
     std::vector<std::string> enclosing(chain.begin() + 1, chain.end());
     return absl::FailedPreconditionError(absl::StrCat(
         "no indicator set is published for region ", region_code,
-        enclosing.empty() ? ""
-                          : absl::StrCat(" or the regions enclosing it (",
-                                         absl::StrJoin(enclosing, ", "), ")"),
+        enclosing.empty()
+            ? ""
+            : absl::StrCat(" or the regions enclosing it (", absl::StrJoin(enclosing, ", "), ")"),
         " effective on ", FormatDay(day), ": publish one first"));
   }));
   resolved.set_region(request.region());
@@ -474,8 +468,8 @@ absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::Resolve(
   return resolved;
 }
 
-absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::GetDefault(
-    CallContext&, const v1::GetDefaultCatalogRequest&) {
+absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::GetDefault(CallContext&,
+                                                              const v1::GetDefaultCatalogRequest&) {
   return DefaultCatalog();
 }
 

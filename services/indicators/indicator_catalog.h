@@ -24,7 +24,8 @@ class IndicatorCatalog {
 
   absl::StatusOr<v1::IndicatorSet> Create(CallContext& call,
                                           const v1::CreateIndicatorSetRequest& request);
-  absl::StatusOr<v1::IndicatorSet> Get(CallContext& call, const v1::GetIndicatorSetRequest& request);
+  absl::StatusOr<v1::IndicatorSet> Get(CallContext& call,
+                                       const v1::GetIndicatorSetRequest& request);
   absl::StatusOr<v1::ListIndicatorSetsResponse> List(CallContext& call,
                                                      const v1::ListIndicatorSetsRequest& request);
   absl::StatusOr<v1::IndicatorSet> Update(CallContext& call,

@@ -72,9 +72,9 @@ grpc::ServerUnaryReactor* IndicatorService::RetireIndicatorSet(
                [this](CallContext& c, const auto& r) { return catalog_.Retire(c, r); });
 }
 
-grpc::ServerUnaryReactor* IndicatorService::ResolveCatalog(
-    grpc::CallbackServerContext* context, const v1::ResolveCatalogRequest* request,
-    v1::ResolvedCatalog* response) {
+grpc::ServerUnaryReactor* IndicatorService::ResolveCatalog(grpc::CallbackServerContext* context,
+                                                           const v1::ResolveCatalogRequest* request,
+                                                           v1::ResolvedCatalog* response) {
   return Serve(context, env_, "ResolveCatalog", CallKind::kRead, request, response,
                [this](CallContext& c, const auto& r) { return catalog_.Resolve(c, r); });
 }

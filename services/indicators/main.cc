@@ -6,8 +6,7 @@
 int main(int argc, char** argv) {
   return kaoping::ServiceMain(
       argc, argv, "indicators", kaoping::indicators::Migrations(),
-      [](kaoping::ServiceRuntime& runtime)
-          -> absl::StatusOr<std::vector<kaoping::OwnedService>> {
+      [](kaoping::ServiceRuntime& runtime) -> absl::StatusOr<std::vector<kaoping::OwnedService>> {
         return kaoping::indicators::IndicatorServices(runtime);
       });
 }

@@ -27,15 +27,15 @@ db::Value DayOrNull(const google::type::Date& date) {
 db::Params RowParams(const std::string& region_code, const std::string& set_id,
                      const v1::IndicatorSet& set, std::optional<int64_t> expected_revision = {}) {
   db::Params params = {region_code,
-          set_id,
-          v1::IndicatorSet::State_Name(set.state()),
-          set.revision(),
-          DayOrNull(set.effective_from()),
-          DayOrNull(set.effective_until()),
-          set.has_publish_time()
-              ? db::Value(set.publish_time().seconds() * 1000000 + set.publish_time().nanos() / 1000)
-              : db::Value(),
-          db::Blob{set.SerializeAsString()}};
+                       set_id,
+                       v1::IndicatorSet::State_Name(set.state()),
+                       set.revision(),
+                       DayOrNull(set.effective_from()),
+                       DayOrNull(set.effective_until()),
+                       set.has_publish_time() ? db::Value(set.publish_time().seconds() * 1000000 +
+                                                          set.publish_time().nanos() / 1000)
+                                              : db::Value(),
+                       db::Blob{set.SerializeAsString()}};
   if (expected_revision.has_value()) {
     params.emplace_back(*expected_revision);
   }
@@ -46,10 +46,11 @@ db::Params RowParams(const std::string& region_code, const std::string& set_id,
 
 absl::Status IndicatorStore::Insert(db::Transaction& tx, const std::string& region_code,
                                     const std::string& set_id, const v1::IndicatorSet& set) const {
-  auto st = tx.Execute("INSERT INTO indicator_sets (region_code, set_id, state, revision,"
-                       " effective_from, effective_until, publish_micros, content)"
-                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                       RowParams(region_code, set_id, set));
+  auto st = tx.Execute(
+      "INSERT INTO indicator_sets (region_code, set_id, state, revision,"
+      " effective_from, effective_until, publish_micros, content)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      RowParams(region_code, set_id, set));
   if (st.status().code() == absl::StatusCode::kAlreadyExists) {
     return absl::AlreadyExistsError(absl::StrCat(set.name(), " already exists"));
   }
@@ -112,11 +113,10 @@ absl::StatusOr<std::vector<v1::IndicatorSet>> IndicatorStore::List(
     }
     state_filter = absl::StrCat(" AND state IN (", absl::StrJoin(placeholders, ", "), ")");
   }
-  ASSIGN_OR_RETURN(db::Rows rows,
-                   tx.Query(absl::StrCat("SELECT content FROM indicator_sets"
-                                         " WHERE region_code = $1 AND set_id > $2",
-                                         state_filter, " ORDER BY set_id LIMIT $3"),
-                            params));
+  ASSIGN_OR_RETURN(db::Rows rows, tx.Query(absl::StrCat("SELECT content FROM indicator_sets"
+                                                        " WHERE region_code = $1 AND set_id > $2",
+                                                        state_filter, " ORDER BY set_id LIMIT $3"),
+                                           params));
   std::vector<v1::IndicatorSet> sets;
   sets.reserve(rows.size());
   for (const db::Row& row : rows) {
@@ -128,13 +128,12 @@ absl::StatusOr<std::vector<v1::IndicatorSet>> IndicatorStore::List(
 
 absl::StatusOr<std::optional<IndicatorStore::SetKey>> IndicatorStore::FindEffective(
     db::Transaction& tx, const std::string& region_code, absl::CivilDay day) const {
-  ASSIGN_OR_RETURN(
-      db::Rows rows,
-      tx.Query("SELECT set_id, revision FROM indicator_sets WHERE region_code = $1"
-               " AND state IN ('PUBLISHED', 'RETIRED') AND effective_from <= $2"
-               " AND (effective_until IS NULL OR effective_until > $2)"
-               " ORDER BY effective_from DESC, publish_micros DESC LIMIT 1",
-               {region_code, FormatDay(day)}));
+  ASSIGN_OR_RETURN(db::Rows rows,
+                   tx.Query("SELECT set_id, revision FROM indicator_sets WHERE region_code = $1"
+                            " AND state IN ('PUBLISHED', 'RETIRED') AND effective_from <= $2"
+                            " AND (effective_until IS NULL OR effective_until > $2)"
+                            " ORDER BY effective_from DESC, publish_micros DESC LIMIT 1",
+                            {region_code, FormatDay(day)}));
   if (rows.empty()) {
     return std::optional<SetKey>();
   }

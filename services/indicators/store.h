@@ -38,8 +38,7 @@ class IndicatorStore {
   absl::StatusOr<std::vector<v1::IndicatorSet>> List(db::Transaction& tx,
                                                      const std::string& region_code,
                                                      const std::vector<std::string>& states,
-                                                     const std::string& after_id,
-                                                     int limit) const;
+                                                     const std::string& after_id, int limit) const;
 
   // The set effective in the region on a day: published or retired, with
   // effective_from ≤ day < effective_until; the latest effective_from wins,

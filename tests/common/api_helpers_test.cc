@@ -55,9 +55,10 @@ TEST(ResourceNameTest, ParsesAndNamesTheFieldOnError) {
   ASSERT_TRUE(child.ok());
   EXPECT_EQ(child->region_code, "510114");
   EXPECT_EQ(child->id, "2026-v1");
-  for (const char* wrong : {"regions/510114/campaigns/x", "regions/510114/indicatorSets/",
-                            "regions/510114/indicatorSets/UPPER", "regions/510114/indicatorSets/a/b",
-                            "indicatorSets/x", "regions/510114/indicatorSets/-x"}) {
+  for (const char* wrong :
+       {"regions/510114/campaigns/x", "regions/510114/indicatorSets/",
+        "regions/510114/indicatorSets/UPPER", "regions/510114/indicatorSets/a/b", "indicatorSets/x",
+        "regions/510114/indicatorSets/-x"}) {
     EXPECT_EQ(ParseRegionChild("name", wrong, "indicatorSets").status().code(),
               absl::StatusCode::kInvalidArgument)
         << wrong;

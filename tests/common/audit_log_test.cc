@@ -32,8 +32,12 @@ class AuditLogTest : public ::testing::TestWithParam<StoreKind> {
 
   void Append(const std::string& region, int n) {
     for (int i = 0; i < n; ++i) {
-      AuditRecord r{region, "admin-" + std::to_string(i), "kaoping.v1.IndicatorService/Publish",
-                    "regions/" + region + "/indicatorSets/s" + std::to_string(i), "OK", ""};
+      AuditRecord r{region,
+                    "admin-" + std::to_string(i),
+                    "kaoping.v1.IndicatorService/Publish",
+                    "regions/" + region + "/indicatorSets/s" + std::to_string(i),
+                    "OK",
+                    ""};
       ASSERT_TRUE(log_.AppendStandalone(*db_, r).ok());
     }
   }
@@ -92,7 +96,8 @@ TEST_P(AuditLogTest, EditedEntryWithRecomputedHashBreaksTheNextLink) {
 TEST_P(AuditLogTest, AKeyedChainCannotBeRewrittenWithoutTheKey) {
   AuditLog keyed(&clock_, "audit-key-kept-outside-the-database");
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(keyed.AppendStandalone(*db_, AuditRecord{"510114", "admin", "m", "r", "OK", ""}).ok());
+    ASSERT_TRUE(
+        keyed.AppendStandalone(*db_, AuditRecord{"510114", "admin", "m", "r", "OK", ""}).ok());
   }
   auto intact = VerifyAuditLog(*db_, "audit-key-kept-outside-the-database");
   ASSERT_TRUE(intact.ok());
@@ -163,7 +168,8 @@ TEST_P(AuditLogTest, ConcurrentAppendsKeepOneGaplessChainPerRegion) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 15; ++i) {
-        AuditRecord r{t % 2 == 0 ? "510114" : "510107", "t" + std::to_string(t), "m", "r", "OK", ""};
+        AuditRecord r{
+            t % 2 == 0 ? "510114" : "510107", "t" + std::to_string(t), "m", "r", "OK", ""};
         EXPECT_TRUE(log_.AppendStandalone(*db_, r).ok());
       }
     });
@@ -181,7 +187,9 @@ TEST_P(AuditLogTest, ConcurrentAppendsKeepOneGaplessChainPerRegion) {
 
 INSTANTIATE_TEST_SUITE_P(BothStores, AuditLogTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
-                         [](const auto& info) { return kaoping::testing::StoreKindName(info.param); });
+                         [](const auto& info) {
+                           return kaoping::testing::StoreKindName(info.param);
+                         });
 
 }  // namespace
 }  // namespace kaoping

@@ -46,7 +46,8 @@ TEST(ConfigTest, TypedValuesAreChecked) {
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(*config->GetInt("n", 0), 12);
   EXPECT_EQ(*config->GetInt("absent", 7), 7);
-  EXPECT_THAT(config->GetInt("bad_n", 0).status().message(), HasSubstr("`bad_n` must be an integer"));
+  EXPECT_THAT(config->GetInt("bad_n", 0).status().message(),
+              HasSubstr("`bad_n` must be an integer"));
   EXPECT_EQ(*config->GetDuration("d", absl::ZeroDuration()), absl::Milliseconds(250));
   EXPECT_FALSE(config->GetDuration("bad_d", absl::ZeroDuration()).ok());
   EXPECT_TRUE(*config->GetBool("b", false));

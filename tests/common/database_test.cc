@@ -48,7 +48,8 @@ class DatabaseTest : public ::testing::TestWithParam<StoreKind> {
 
 TEST_P(DatabaseTest, RoundTripsEveryValueType) {
   // Blobs need the BLOB type, which migrations define on PostgreSQL: apply one.
-  const EmbeddedFile files[] = {{"0001_blobs.sql", "CREATE TABLE blobs (id TEXT PRIMARY KEY, b BLOB);"}};
+  const EmbeddedFile files[] = {
+      {"0001_blobs.sql", "CREATE TABLE blobs (id TEXT PRIMARY KEY, b BLOB);"}};
   ASSERT_TRUE(ApplyMigrations(*db_, "test", files).ok());
   const std::string bytes("\x00\x01\xff zero\0byte", 14);
   ASSERT_TRUE(RunInTransaction(*db_, Access::kReadWrite, [&](Transaction& tx) {
@@ -79,8 +80,9 @@ TEST_P(DatabaseTest, RoundTripsEveryValueType) {
 
 TEST_P(DatabaseTest, ParametersBindByNumberNotPosition) {
   ASSERT_TRUE(RunInTransaction(*db_, Access::kReadWrite, [&](Transaction& tx) {
-                return tx.Execute("INSERT INTO things (label, id, region_code) VALUES ($3, $2, $1)",
-                                  {"510114", "a", "third"})
+                return tx
+                    .Execute("INSERT INTO things (label, id, region_code) VALUES ($3, $2, $1)",
+                             {"510114", "a", "third"})
                     .status();
               }).ok());
   ASSERT_TRUE(RunInTransaction(*db_, Access::kReadOnly, [&](Transaction& tx) {
@@ -95,8 +97,9 @@ TEST_P(DatabaseTest, ParametersBindByNumberNotPosition) {
 TEST_P(DatabaseTest, InjectionAttemptIsJustData) {
   const std::string evil = "x'); DROP TABLE things; --";
   ASSERT_TRUE(RunInTransaction(*db_, Access::kReadWrite, [&](Transaction& tx) {
-                return tx.Execute("INSERT INTO things (region_code, id, label) VALUES ($1, $2, $3)",
-                                  {"510114", evil, evil})
+                return tx
+                    .Execute("INSERT INTO things (region_code, id, label) VALUES ($1, $2, $3)",
+                             {"510114", evil, evil})
                     .status();
               }).ok());
   EXPECT_EQ(CountThings(), 1);
@@ -104,7 +107,8 @@ TEST_P(DatabaseTest, InjectionAttemptIsJustData) {
 
 TEST_P(DatabaseTest, DuplicateKeyIsAlreadyExistsAndRollsBackTheWholeTransaction) {
   absl::Status st = RunInTransaction(*db_, Access::kReadWrite, [&](Transaction& tx) {
-    RETURN_IF_ERROR(tx.Execute("INSERT INTO things (region_code, id) VALUES ('510114', 'a')").status());
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO things (region_code, id) VALUES ('510114', 'a')").status());
     return tx.Execute("INSERT INTO things (region_code, id) VALUES ('510114', 'a')").status();
   });
   EXPECT_EQ(st.code(), absl::StatusCode::kAlreadyExists) << st;
@@ -113,7 +117,8 @@ TEST_P(DatabaseTest, DuplicateKeyIsAlreadyExistsAndRollsBackTheWholeTransaction)
 
 TEST_P(DatabaseTest, BodyErrorRollsBackAndIsReturnedAsIs) {
   absl::Status st = RunInTransaction(*db_, Access::kReadWrite, [&](Transaction& tx) {
-    RETURN_IF_ERROR(tx.Execute("INSERT INTO things (region_code, id) VALUES ('510114', 'a')").status());
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO things (region_code, id) VALUES ('510114', 'a')").status());
     return absl::FailedPreconditionError("campaign is CLOSED");
   });
   EXPECT_EQ(st, absl::FailedPreconditionError("campaign is CLOSED"));
@@ -261,7 +266,9 @@ TEST(OpenDatabaseTest, PasswordsNeverAppearInMessages) {
 INSTANTIATE_TEST_SUITE_P(BothStores, DatabaseTest,
                          ::testing::Values(kaoping::testing::StoreKind::kSqlite,
                                            kaoping::testing::StoreKind::kPostgres),
-                         [](const auto& info) { return kaoping::testing::StoreKindName(info.param); });
+                         [](const auto& info) {
+                           return kaoping::testing::StoreKindName(info.param);
+                         });
 
 }  // namespace
 }  // namespace kaoping::db

@@ -64,7 +64,8 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
         v1::IndicatorSetPublished payload;
         payload.set_indicator_set(absl::StrCat("regions/", region, "/indicatorSets/s", i));
         payload.set_revision(i);
-        RETURN_IF_ERROR(outbox_.Enqueue(tx, region, payload.indicator_set(), "admin", payload).status());
+        RETURN_IF_ERROR(
+            outbox_.Enqueue(tx, region, payload.indicator_set(), "admin", payload).status());
       }
       return absl::OkStatus();
     });
@@ -74,9 +75,10 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
   absl::Status Apply(const v1::Event& event) {
     return ApplyOnce(*consumer_db_, "results", event, clock_, [&](db::Transaction& tx) {
       return tx
-          .Execute("INSERT INTO applied (event_id, n) VALUES ($1, 1)"
-                   " ON CONFLICT (event_id) DO UPDATE SET n = applied.n + 1",
-                   {event.id()})
+          .Execute(
+              "INSERT INTO applied (event_id, n) VALUES ($1, 1)"
+              " ON CONFLICT (event_id) DO UPDATE SET n = applied.n + 1",
+              {event.id()})
           .status();
     });
   }
@@ -84,12 +86,13 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
   // (distinct events applied, the largest number of applications of one).
   std::pair<int64_t, int64_t> AppliedCounts() {
     std::pair<int64_t, int64_t> out{-1, -1};
-    EXPECT_TRUE(db::RunInTransaction(*consumer_db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
-                  ASSIGN_OR_RETURN(db::Row row,
-                                   tx.QueryOne("SELECT COUNT(*), COALESCE(MAX(n), 0) FROM applied"));
-                  out = {row[0].AsInt(), row[1].AsInt()};
-                  return absl::OkStatus();
-                }).ok());
+    EXPECT_TRUE(
+        db::RunInTransaction(*consumer_db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
+          ASSIGN_OR_RETURN(db::Row row,
+                           tx.QueryOne("SELECT COUNT(*), COALESCE(MAX(n), 0) FROM applied"));
+          out = {row[0].AsInt(), row[1].AsInt()};
+          return absl::OkStatus();
+        }).ok());
     return out;
   }
 
@@ -127,11 +130,12 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
 };
 
 TEST_P(EventsTest, EventExistsOnlyIfItsChangeCommitted) {
-  absl::Status st = db::RunInTransaction(*producer_, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    v1::IndicatorSetRetired payload;
-    RETURN_IF_ERROR(outbox_.Enqueue(tx, "510114", "r", "a", payload).status());
-    return absl::InternalError("the change failed");
-  });
+  absl::Status st =
+      db::RunInTransaction(*producer_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+        v1::IndicatorSetRetired payload;
+        RETURN_IF_ERROR(outbox_.Enqueue(tx, "510114", "r", "a", payload).status());
+        return absl::InternalError("the change failed");
+      });
   EXPECT_FALSE(st.ok());
   EXPECT_EQ(Pending(), 0);
   ASSERT_TRUE(Produce(0, 3).ok());
@@ -190,8 +194,8 @@ TEST_P(EventsTest, AClockSteppingBackKeepsARegionsOrder) {
       county_114.push_back(entry.elements[1].elements[1].str);
     }
   }
-  EXPECT_THAT(county_114, ::testing::ElementsAre("test/510114/1", "test/510114/2",
-                                                 "test/510114/3", "test/510114/4"));
+  EXPECT_THAT(county_114, ::testing::ElementsAre("test/510114/1", "test/510114/2", "test/510114/3",
+                                                 "test/510114/4"));
 }
 
 TEST_P(EventsTest, WritesSucceedWhileRedisIsDownAndEventsFollowLater) {
@@ -218,16 +222,15 @@ TEST_P(EventsTest, ExactlyOnceAcrossAConsumerCrashAndARedisRestart) {
 
   // Consumer A receives a batch and dies half-way through applying it: five
   // applied, none acknowledged.
-  StreamConsumer group_maker(redis_options, ConsumerOptions("A"), [](const v1::Event&) {
-    return absl::OkStatus();
-  });
+  StreamConsumer group_maker(redis_options, ConsumerOptions("A"),
+                             [](const v1::Event&) { return absl::OkStatus(); });
   ASSERT_TRUE(group_maker.EnsureGroup().ok());
   ASSERT_TRUE(Produce(0, 40).ok());
   relay->Notify();
   ASSERT_TRUE(Eventually([&] { return Pending() == 0; }));
   RedisClient a(redis_options);
-  auto batch = a.Command({"XREADGROUP", "GROUP", "results", "A", "COUNT", "10", "STREAMS",
-                          stream_, ">"});
+  auto batch =
+      a.Command({"XREADGROUP", "GROUP", "results", "A", "COUNT", "10", "STREAMS", stream_, ">"});
   ASSERT_TRUE(batch.ok()) << batch.status();
   const auto& entries = batch->elements.at(0).elements.at(1).elements;
   ASSERT_EQ(entries.size(), 10u);
@@ -364,7 +367,9 @@ TEST_P(EventsTest, AnEventThatKeepsFailingIsGivenUpOnAfterMaxAttempts) {
 
 INSTANTIATE_TEST_SUITE_P(BothStores, EventsTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
-                         [](const auto& info) { return kaoping::testing::StoreKindName(info.param); });
+                         [](const auto& info) {
+                           return kaoping::testing::StoreKindName(info.param);
+                         });
 
 }  // namespace
 }  // namespace kaoping

@@ -3,11 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/auth/jwt.h"
-#include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "services/common/crypto.h"
 
 namespace kaoping {
@@ -24,8 +24,9 @@ struct KeyPair {
 };
 
 KeyPair Generate(const char* type, int rsa_bits = 0) {
-  EVP_PKEY* key = rsa_bits > 0 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits))
-                               : EVP_PKEY_Q_keygen(nullptr, nullptr, type);
+  EVP_PKEY* key = rsa_bits > 0
+                      ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits))
+                      : EVP_PKEY_Q_keygen(nullptr, nullptr, type);
   KeyPair pair;
   BIO* bio = BIO_new(BIO_s_mem());
   PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
@@ -55,7 +56,8 @@ JwtClaims Claims() {
   return c;
 }
 
-std::unique_ptr<JwtVerifier> Verifier(const FakeClock* clock, JwtAlgorithm alg = JwtAlgorithm::kHs256,
+std::unique_ptr<JwtVerifier> Verifier(const FakeClock* clock,
+                                      JwtAlgorithm alg = JwtAlgorithm::kHs256,
                                       std::string key = kSecret) {
   JwtVerifierOptions options;
   options.algorithm = alg;
@@ -122,8 +124,8 @@ TEST_F(JwtTest, AlgorithmNoneIsRefused) {
   const std::string payload = absl::StrCat(
       "{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", absl::ToUnixSeconds(kNow) + 60,
       ",\"roles\":[\"REGION_ADMIN\"],\"regions\":[\"51\"]}");
-  const std::string token = absl::StrCat(Base64UrlEncode("{\"alg\":\"none\",\"typ\":\"JWT\"}"),
-                                         ".", Base64UrlEncode(payload), ".");
+  const std::string token = absl::StrCat(Base64UrlEncode("{\"alg\":\"none\",\"typ\":\"JWT\"}"), ".",
+                                         Base64UrlEncode(payload), ".");
   auto p = Verifier(&clock_)->Verify(token);
   EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(p.status().message(), HasSubstr("\"none\" is not accepted"));
@@ -214,18 +216,22 @@ TEST_F(JwtTest, ClaimsAreChecked) {
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"evil\",\"exp\":", exp, "}"), "issuer"},
       {absl::StrCat("{\"iss\":\"kaoping-local\",\"exp\":", exp, "}"), "sub"},
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
-                    ",\"roles\":[\"GOD\"]}"), "unknown role"},
+                    ",\"roles\":[\"GOD\"]}"),
+       "unknown role"},
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
-                    ",\"roles\":\"REGION_ADMIN\"}"), "roles"},
+                    ",\"roles\":\"REGION_ADMIN\"}"),
+       "roles"},
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
-                    ",\"regions\":[\"5\"]}"), "regions"},
+                    ",\"regions\":[\"5\"]}"),
+       "regions"},
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
-                    ",\"regions\":[\"\"]}"), "regions"},
+                    ",\"regions\":[\"\"]}"),
+       "regions"},
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":\"soon\"}"), "exp"},
       // Would overflow microseconds: refused, not undefined behaviour.
       {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":1e300}"), "exp"},
-      {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp,
-                    ",\"nbf\":-9.3e12}"), "nbf"},
+      {absl::StrCat("{\"sub\":\"a\",\"iss\":\"kaoping-local\",\"exp\":", exp, ",\"nbf\":-9.3e12}"),
+       "nbf"},
   };
   for (const Case& c : cases) {
     auto p = v->Verify(sign(c.payload));

@@ -12,10 +12,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(PublicStatusTest, DatabaseDetailNeverReachesTheClient) {
-  const absl::Status raw = db::DatabaseError(
-      absl::StatusCode::kAlreadyExists,
-      "`INSERT INTO cadres ...`: duplicate key value violates unique constraint; "
-      "Key (region_code, id)=(510114, zhang-san) already exists.");
+  const absl::Status raw =
+      db::DatabaseError(absl::StatusCode::kAlreadyExists,
+                        "`INSERT INTO cadres ...`: duplicate key value violates unique constraint; "
+                        "Key (region_code, id)=(510114, zhang-san) already exists.");
   const absl::Status shown = PublicStatus(raw, "E1-7");
   EXPECT_EQ(shown.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(shown.message(), Not(HasSubstr("INSERT")));

@@ -18,11 +18,11 @@ namespace kaoping::indicators {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
+using testing::DeterministicBytes;
 using ::testing::DoubleNear;
+using testing::EducationProfile;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using testing::DeterministicBytes;
-using testing::EducationProfile;
 using testing::PrincipalProfile;
 using testing::SetDimensionWeights;
 using testing::SmallSet;

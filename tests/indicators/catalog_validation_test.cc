@@ -16,13 +16,13 @@
 namespace kaoping::indicators {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::EducationProfile;
+using ::testing::HasSubstr;
 using testing::PrincipalProfile;
 using testing::SetDimensionWeights;
 using testing::SmallSet;
 using testing::SmallSetWithProfiles;
+using ::testing::StartsWith;
 
 constexpr char kPrefix[] = "indicator_set";
 
@@ -185,9 +185,9 @@ TEST(CatalogValidationTest, DuplicateIdBetweenTwoProfilesIsRefused) {
 
 TEST(CatalogValidationTest, BadIdCharactersAreRefused) {
   const std::string too_long(64, 'a');
-  for (const std::string& bad : {std::string("Loyalty-1"), std::string("loyalty_1"),
-                                 std::string("-loyalty"), std::string("loyalty 1"),
-                                 std::string("忠诚-1"), std::string(""), too_long}) {
+  for (const std::string& bad :
+       {std::string("Loyalty-1"), std::string("loyalty_1"), std::string("-loyalty"),
+        std::string("loyalty 1"), std::string("忠诚-1"), std::string(""), too_long}) {
     SCOPED_TRACE(bad);
     v1::IndicatorSet set = SmallSet();
     set.mutable_dimensions(1)->mutable_criteria(0)->set_id(bad);
@@ -204,8 +204,7 @@ TEST(CatalogValidationTest, DimensionWeightsNotSummingToOneAreRefused) {
   v1::IndicatorSet set = SmallSet();
   set.mutable_dimensions(0)->set_weight(0.25);
   ExpectInvalidAt(set, "indicator_set.dimensions");
-  EXPECT_THAT(std::string(ValidateIndicatorSet(kPrefix, set).message()),
-              HasSubstr("sum to 1"));
+  EXPECT_THAT(std::string(ValidateIndicatorSet(kPrefix, set).message()), HasSubstr("sum to 1"));
 }
 
 TEST(CatalogValidationTest, WeightsSummingToOneWithRoundingPass) {
@@ -393,8 +392,7 @@ TEST(CatalogValidationTest, CriterionWeightNamingAnUnknownCriterionIsRefused) {
   v1::IndicatorSet set = SmallSetWithProfiles();
   set.mutable_profiles(1)->mutable_criterion_weights(0)->set_criterion_id("loyalty-c9");
   ExpectInvalidAt(set, "indicator_set.profiles[1].criterion_weights[0].criterion_id");
-  EXPECT_THAT(std::string(ValidateIndicatorSet(kPrefix, set).message()),
-              HasSubstr("loyalty-c9"));
+  EXPECT_THAT(std::string(ValidateIndicatorSet(kPrefix, set).message()), HasSubstr("loyalty-c9"));
 }
 
 TEST(CatalogValidationTest, CriterionWeightNamingANegativeItemIsRefused) {

@@ -83,17 +83,17 @@ TEST_P(IndicatorAccessTest, PrincipalsOutsideTheRegionGetNotFoundFromEveryRpc) {
   const std::string before = Snapshot().indicator_sets;
 
   const std::vector<Who> outsiders = {
-      AdminOf("510115"),                                // a sibling county
-      AdminOf("510200"),                                // another city of the province
-      AdminOf("520000"),                                // another province
+      AdminOf("510115"),  // a sibling county
+      AdminOf("510200"),  // another city of the province
+      AdminOf("520000"),  // another province
       Caller("auditor-510115", "AUDITOR", "510115"),
       Caller("rater-510115", "RATER", "510115"),
   };
   for (const Who& outsider : outsiders) {
     for (const Rpc& rpc : EveryRpc("510114", draft, published, /*include_default=*/false)) {
       SCOPED_TRACE(outsider.subject + " → " + rpc.name);
-      EXPECT_TRUE(HasCode(rpc.call(harness_->Context(outsider).get()),
-                          grpc::StatusCode::NOT_FOUND));
+      EXPECT_TRUE(
+          HasCode(rpc.call(harness_->Context(outsider).get()), grpc::StatusCode::NOT_FOUND));
     }
   }
   EXPECT_EQ(Snapshot().indicator_sets, before);
@@ -110,12 +110,10 @@ TEST_P(IndicatorAccessTest, PrincipalsOutsideTheRegionGetNotFoundFromEveryRpc) {
   };
   same_refusal(published, [&](const std::string& name) { return Get(outsider, name); });
   same_refusal(draft, [&](const std::string& name) { return Get(outsider, name); });
-  same_refusal(draft, [&](const std::string& name) {
-    return Publish(outsider, PublishRequest(name));
-  });
-  same_refusal(published, [&](const std::string& name) {
-    return Retire(outsider, RetireRequest(name));
-  });
+  same_refusal(draft,
+               [&](const std::string& name) { return Publish(outsider, PublishRequest(name)); });
+  same_refusal(published,
+               [&](const std::string& name) { return Retire(outsider, RetireRequest(name)); });
   same_refusal(draft, [&](const std::string& name) { return Delete(outsider, name); });
 }
 
@@ -126,8 +124,8 @@ TEST_P(IndicatorAccessTest, RolesOtherThanRegionAdminCannotWrite) {
   const std::string published = MustPublished("510114", "pub-1").name();
   const std::string before = Snapshot().indicator_sets;
 
-  for (const std::string role : {"RATER", "CADRE", "AUDITOR", "ASSESSMENT_TEAM",
-                                 "PARTY_SECRETARY", "DISCIPLINE_SECRETARY"}) {
+  for (const std::string role : {"RATER", "CADRE", "AUDITOR", "ASSESSMENT_TEAM", "PARTY_SECRETARY",
+                                 "DISCIPLINE_SECRETARY"}) {
     SCOPED_TRACE(role);
     const Who who = Caller("someone-" + role, role, "510114");
     EXPECT_TRUE(HasCode(Create(who, CreateRequest("510114", "by-someone")),
@@ -238,25 +236,23 @@ TEST_P(IndicatorAccessTest, CountyReadsThePublishedCitySetButNotTheCityDraft) {
   // A county admin does not administer its city.
   const Who& county = CountyAdmin();
   const std::string before = Snapshot().indicator_sets;
-  EXPECT_TRUE(HasCode(Create(county, CreateRequest("510100", "county-made")),
-                      grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(
+      HasCode(Create(county, CreateRequest("510100", "county-made")), grpc::StatusCode::NOT_FOUND));
   v1::IndicatorSet patch;
   patch.set_name(city_draft);
   patch.set_display_name("renamed");
-  EXPECT_TRUE(HasCode(Update(county, UpdateRequest(patch, {"display_name"})),
-                      grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(
+      HasCode(Update(county, UpdateRequest(patch, {"display_name"})), grpc::StatusCode::NOT_FOUND));
   EXPECT_TRUE(HasCode(Publish(county, PublishRequest(city_draft)), grpc::StatusCode::NOT_FOUND));
   EXPECT_TRUE(HasCode(Delete(county, city_draft), grpc::StatusCode::NOT_FOUND));
-  EXPECT_TRUE(
-      HasCode(Retire(county, RetireRequest(city_published)), grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(HasCode(Retire(county, RetireRequest(city_published)), grpc::StatusCode::NOT_FOUND));
   EXPECT_EQ(Snapshot().indicator_sets, before);
 
   // The city's people do not see into a county's drafts through the city either.
   const std::string county_draft = MustCreate("510114", "county-draft").name();
   EXPECT_TRUE(IsOk(Get(CityAdmin(), county_draft)));
-  EXPECT_TRUE(
-      HasCode(Get(Caller("rater-510100", "RATER", "510100"), county_draft),
-              grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(HasCode(Get(Caller("rater-510100", "RATER", "510100"), county_draft),
+                      grpc::StatusCode::NOT_FOUND));
 }
 
 // ───────────────────────────── audit ─────────────────────────────
@@ -277,9 +273,9 @@ TEST_P(IndicatorAccessTest, EverySuccessfulWriteIsAuditedInTheSetsRegion) {
   // Reads are not audited.
   ASSERT_TRUE(IsOk(Get(CountyAdmin(), a.name())));
   ASSERT_TRUE(IsOk(List(CountyAdmin(), ListRequest("510114"))));
-  ASSERT_TRUE(IsOk(Resolve(CountyAdmin(), ResolveRequest("510114", v1::PRINCIPAL,
-                                                          v1::SECTOR_UNSPECIFIED,
-                                                          Day(2026, 12, 1)))));
+  ASSERT_TRUE(
+      IsOk(Resolve(CountyAdmin(), ResolveRequest("510114", v1::PRINCIPAL, v1::SECTOR_UNSPECIFIED,
+                                                 Day(2026, 12, 1)))));
 
   const std::vector<AuditRow> rows = AuditRows("510114");
   ASSERT_EQ(rows.size(), 7u);
@@ -308,8 +304,8 @@ TEST_P(IndicatorAccessTest, RefusedWritesAreAuditedWithTheirOutcome) {
 
   EXPECT_TRUE(HasCode(Create(Rater(), CreateRequest("510114", "by-rater")),
                       grpc::StatusCode::PERMISSION_DENIED));
-  EXPECT_TRUE(HasCode(Publish(Rater(), PublishRequest(draft.name())),
-                      grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_TRUE(
+      HasCode(Publish(Rater(), PublishRequest(draft.name())), grpc::StatusCode::PERMISSION_DENIED));
 
   const std::vector<AuditRow> rows = AuditRows("510114");
   ASSERT_EQ(rows.size(), before + 2);
@@ -328,9 +324,9 @@ TEST_P(IndicatorAccessTest, ArbitraryInputNeverGrowsTheAuditLog) {
   // records is the parent it named, not the input.
   const size_t before = AuditRows("510114").size();
   const std::string huge(100000, 'x');
-  EXPECT_TRUE(HasCode(Create(Caller("outsider", "REGION_ADMIN", "520000"),
-                             CreateRequest("510114", huge)),
-                      grpc::StatusCode::INVALID_ARGUMENT, "indicator_set_id"));
+  EXPECT_TRUE(
+      HasCode(Create(Caller("outsider", "REGION_ADMIN", "520000"), CreateRequest("510114", huge)),
+              grpc::StatusCode::INVALID_ARGUMENT, "indicator_set_id"));
   const std::vector<AuditRow> rows = AuditRows("510114");
   ASSERT_EQ(rows.size(), before + 1);
   EXPECT_EQ(rows.back().resource, "regions/510114");

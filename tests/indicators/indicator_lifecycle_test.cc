@@ -114,8 +114,7 @@ TEST_P(IndicatorLifecycleTest, CreateFromTheDefaultCatalog) {
 }
 
 TEST_P(IndicatorLifecycleTest, CreateFromAnotherSet) {
-  const v1::IndicatorSet original =
-      MustPublished("510114", "2025-v1", {}, SmallSetWithProfiles());
+  const v1::IndicatorSet original = MustPublished("510114", "2025-v1", {}, SmallSetWithProfiles());
 
   v1::IndicatorSet named;
   named.set_display_name("2026年版");
@@ -172,20 +171,20 @@ TEST_P(IndicatorLifecycleTest, CreateFromAnUnreachableSourceIsRefused) {
   // Drafts of an enclosing region, sets of other regions, and missing sets: NOT_FOUND.
   EXPECT_TRUE(HasCode(create_from(city_draft), grpc::StatusCode::NOT_FOUND, "source"));
   EXPECT_TRUE(HasCode(create_from(other_county), grpc::StatusCode::NOT_FOUND, "source"));
-  EXPECT_TRUE(HasCode(create_from(SetName("510114", "no-such")), grpc::StatusCode::NOT_FOUND,
-                      "source"));
+  EXPECT_TRUE(
+      HasCode(create_from(SetName("510114", "no-such")), grpc::StatusCode::NOT_FOUND, "source"));
   // Not a set name at all: INVALID_ARGUMENT naming source.
-  EXPECT_TRUE(HasCode(create_from("regions/510114/campaigns/x"),
-                      grpc::StatusCode::INVALID_ARGUMENT, "source"));
+  EXPECT_TRUE(HasCode(create_from("regions/510114/campaigns/x"), grpc::StatusCode::INVALID_ARGUMENT,
+                      "source"));
   EXPECT_TRUE(HasCode(create_from("defaults"), grpc::StatusCode::INVALID_ARGUMENT, "source"));
   EXPECT_EQ(Snapshot().indicator_sets, before);
 }
 
 TEST_P(IndicatorLifecycleTest, CreateRejectsAnInvalidId) {
   const Footprint before = Snapshot();
-  for (const std::string& id : {std::string("Bad_Id"), std::string("-leading-dash"),
-                                std::string(""), std::string("has space"),
-                                std::string("中文"), std::string(64, 'a')}) {
+  for (const std::string& id :
+       {std::string("Bad_Id"), std::string("-leading-dash"), std::string(""),
+        std::string("has space"), std::string("中文"), std::string(64, 'a')}) {
     SCOPED_TRACE(id);
     EXPECT_TRUE(HasCode(Create(CountyAdmin(), CreateRequest("510114", id)),
                         grpc::StatusCode::INVALID_ARGUMENT, "indicator_set_id"));
@@ -199,8 +198,8 @@ TEST_P(IndicatorLifecycleTest, CreateRejectsAnInvalidParent) {
     SCOPED_TRACE(parent);
     v1::CreateIndicatorSetRequest request = CreateRequest("510114", "x");
     request.set_parent(parent);
-    EXPECT_TRUE(HasCode(Create(CountyAdmin(), request), grpc::StatusCode::INVALID_ARGUMENT,
-                        "parent"));
+    EXPECT_TRUE(
+        HasCode(Create(CountyAdmin(), request), grpc::StatusCode::INVALID_ARGUMENT, "parent"));
   }
 }
 
@@ -403,8 +402,8 @@ TEST_P(IndicatorLifecycleTest, UpdateChangesOnlyTheMaskedPaths) {
   v1::IndicatorSet with_profiles = SmallSetWithProfiles();
   with_profiles.set_name(created.name());
   with_profiles.mutable_dimensions(0)->mutable_criteria(0)->set_title("改过的标准");
-  ASSERT_TRUE(IsOk(Update(CountyAdmin(), UpdateRequest(with_profiles, {"dimensions", "profiles"}),
-                          &updated)));
+  ASSERT_TRUE(IsOk(
+      Update(CountyAdmin(), UpdateRequest(with_profiles, {"dimensions", "profiles"}), &updated)));
   EXPECT_EQ(updated.dimensions(0).criteria(0).title(), "改过的标准");
   EXPECT_EQ(updated.profiles_size(), 2);
   EXPECT_EQ(updated.display_name(), "新名称");
@@ -576,8 +575,7 @@ TEST_P(IndicatorLifecycleTest, UpdateValidateOnlyWritesNothing) {
   EXPECT_EQ(would_be.display_name(), "would be");
   const Footprint after = Snapshot();
   EXPECT_EQ(after.indicator_sets, before.indicator_sets);
-  EXPECT_EQ(after.audit_rows, before.audit_rows)
-      << "a validate_only update wrote an audit entry";
+  EXPECT_EQ(after.audit_rows, before.audit_rows) << "a validate_only update wrote an audit entry";
   v1::IndicatorSet got;
   ASSERT_TRUE(IsOk(Get(CountyAdmin(), created.name(), &got)));
   EXPECT_EQ(got.display_name(), created.display_name());

@@ -45,14 +45,13 @@ TEST_P(IndicatorQueryTest, ResolveRequiresAPostTierAndValidEnums) {
   MustPublished("510114", "2026-v1");
   EXPECT_TRUE(HasCode(Resolve(Rater(), ResolveRequest("510114", v1::POST_TIER_UNSPECIFIED)),
                       grpc::StatusCode::INVALID_ARGUMENT, "post_tier"));
-  EXPECT_TRUE(
-      HasCode(Resolve(Rater(), ResolveRequest("510114", static_cast<v1::PostTier>(17))),
-              grpc::StatusCode::INVALID_ARGUMENT, "post_tier"));
-  EXPECT_TRUE(HasCode(Resolve(Rater(), ResolveRequest("510114", v1::PRINCIPAL,
-                                                      static_cast<v1::Sector>(17))),
-                      grpc::StatusCode::INVALID_ARGUMENT, "sector"));
-  EXPECT_TRUE(HasCode(Resolve(Rater(), ResolveRequest("51011")),
-                      grpc::StatusCode::INVALID_ARGUMENT, "region"));
+  EXPECT_TRUE(HasCode(Resolve(Rater(), ResolveRequest("510114", static_cast<v1::PostTier>(17))),
+                      grpc::StatusCode::INVALID_ARGUMENT, "post_tier"));
+  EXPECT_TRUE(HasCode(
+      Resolve(Rater(), ResolveRequest("510114", v1::PRINCIPAL, static_cast<v1::Sector>(17))),
+      grpc::StatusCode::INVALID_ARGUMENT, "sector"));
+  EXPECT_TRUE(HasCode(Resolve(Rater(), ResolveRequest("51011")), grpc::StatusCode::INVALID_ARGUMENT,
+                      "region"));
 }
 
 TEST_P(IndicatorQueryTest, ResolveRejectsAnInvalidDate) {
@@ -67,11 +66,10 @@ TEST_P(IndicatorQueryTest, ResolveRejectsAnInvalidDate) {
 
 TEST_P(IndicatorQueryTest, ResolveReturnsTheCountysOwnSetFullyWeighted) {
   MustPublished("510100", "city-v1");
-  const v1::IndicatorSet own =
-      MustPublished("510114", "2026-v1", {}, SmallSetWithProfiles());
+  const v1::IndicatorSet own = MustPublished("510114", "2026-v1", {}, SmallSetWithProfiles());
   v1::ResolvedCatalog resolved;
-  ASSERT_TRUE(IsOk(Resolve(Rater(), ResolveRequest("510114", v1::PRINCIPAL, v1::EDUCATION),
-                           &resolved)));
+  ASSERT_TRUE(
+      IsOk(Resolve(Rater(), ResolveRequest("510114", v1::PRINCIPAL, v1::EDUCATION), &resolved)));
   EXPECT_EQ(resolved.indicator_set(), own.name());
   EXPECT_EQ(resolved.indicator_set_revision(), own.revision());
   EXPECT_EQ(resolved.region(), "regions/510114");
@@ -104,8 +102,8 @@ TEST_P(IndicatorQueryTest, ResolveReturnsTheCountysOwnSetFullyWeighted) {
 
   // Asking again (now from the cache) answers the same.
   v1::ResolvedCatalog again;
-  ASSERT_TRUE(IsOk(Resolve(Auditor(), ResolveRequest("510114", v1::PRINCIPAL, v1::EDUCATION),
-                           &again)));
+  ASSERT_TRUE(
+      IsOk(Resolve(Auditor(), ResolveRequest("510114", v1::PRINCIPAL, v1::EDUCATION), &again)));
   EXPECT_TRUE(SameMessage(again, resolved));
   // Another tier and sector of the same set differ.
   ASSERT_TRUE(IsOk(Resolve(Rater(), ResolveRequest("510114", v1::DEPUTY), &again)));
@@ -130,9 +128,9 @@ TEST_P(IndicatorQueryTest, ResolveFallsBackToTheCityThenTheProvince) {
   const std::string later = MustPublished("510115", "county-2027", Day(2027, 1, 1)).name();
   ASSERT_TRUE(IsOk(Resolve(sibling, ResolveRequest("510115"), &resolved)));
   EXPECT_EQ(resolved.indicator_set(), city);
-  ASSERT_TRUE(IsOk(Resolve(sibling, ResolveRequest("510115", v1::PRINCIPAL,
-                                                   v1::SECTOR_UNSPECIFIED, Day(2027, 1, 1)),
-                           &resolved)));
+  ASSERT_TRUE(IsOk(Resolve(
+      sibling, ResolveRequest("510115", v1::PRINCIPAL, v1::SECTOR_UNSPECIFIED, Day(2027, 1, 1)),
+      &resolved)));
   EXPECT_EQ(resolved.indicator_set(), later);
 }
 
@@ -197,14 +195,14 @@ TEST_P(IndicatorQueryTest, ResolveNamesTheRevisionOfTheSetItCameFrom) {
 }
 
 TEST_P(IndicatorQueryTest, GetRejectsAMalformedNameAndReportsMissingSets) {
-  for (const char* name : {"regions/510114/indicatorSets/", "regions/510114/campaigns/x",
-                           "indicatorSets/x", "regions/5101/indicatorSets/x",
-                           "regions/510114/indicatorSets/Bad_Id"}) {
+  for (const char* name :
+       {"regions/510114/indicatorSets/", "regions/510114/campaigns/x", "indicatorSets/x",
+        "regions/5101/indicatorSets/x", "regions/510114/indicatorSets/Bad_Id"}) {
     SCOPED_TRACE(name);
     EXPECT_TRUE(HasCode(Get(CountyAdmin(), name), grpc::StatusCode::INVALID_ARGUMENT, "name"));
   }
-  EXPECT_TRUE(HasCode(Get(CountyAdmin(), SetName("510114", "no-such")),
-                      grpc::StatusCode::NOT_FOUND, "no-such"));
+  EXPECT_TRUE(HasCode(Get(CountyAdmin(), SetName("510114", "no-such")), grpc::StatusCode::NOT_FOUND,
+                      "no-such"));
 }
 
 // ───────────────────────────── GetDefaultCatalog ─────────────────────────────
@@ -238,9 +236,9 @@ TEST_P(IndicatorQueryTest, ListPaginatesInIdOrder) {
   int pages = 0;
   do {
     v1::ListIndicatorSetsResponse page;
-    ASSERT_TRUE(IsOk(List(CountyAdmin(),
-                          ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 2, token),
-                          &page)));
+    ASSERT_TRUE(
+        IsOk(List(CountyAdmin(),
+                  ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 2, token), &page)));
     EXPECT_LE(page.indicator_sets_size(), 2);
     for (const std::string& name : Names(page)) {
       seen.push_back(name);
@@ -269,9 +267,8 @@ TEST_P(IndicatorQueryTest, ReadersPaginateOverPublishedSetsOnly) {
   std::string token;
   for (int pages = 0; pages < 5; ++pages) {
     v1::ListIndicatorSetsResponse page;
-    ASSERT_TRUE(IsOk(List(Rater(),
-                          ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 1, token),
-                          &page)));
+    ASSERT_TRUE(IsOk(List(
+        Rater(), ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 1, token), &page)));
     for (const std::string& name : Names(page)) {
       seen.push_back(name);
     }
@@ -297,9 +294,9 @@ TEST_P(IndicatorQueryTest, ListFiltersByState) {
   EXPECT_THAT(list(v1::IndicatorSet::PUBLISHED), ElementsAre(published));
   EXPECT_THAT(list(v1::IndicatorSet::RETIRED), ElementsAre(retired));
   EXPECT_THAT(list(v1::IndicatorSet::STATE_UNSPECIFIED), ElementsAre(draft, published, retired));
-  EXPECT_TRUE(HasCode(List(CountyAdmin(), ListRequest("510114",
-                                                      static_cast<v1::IndicatorSet::State>(9))),
-                      grpc::StatusCode::INVALID_ARGUMENT, "state"));
+  EXPECT_TRUE(
+      HasCode(List(CountyAdmin(), ListRequest("510114", static_cast<v1::IndicatorSet::State>(9))),
+              grpc::StatusCode::INVALID_ARGUMENT, "state"));
 }
 
 TEST_P(IndicatorQueryTest, ListRefusesAPageTokenFromAnotherQuery) {
@@ -307,31 +304,29 @@ TEST_P(IndicatorQueryTest, ListRefusesAPageTokenFromAnotherQuery) {
     MustPublished("510114", id);
   }
   v1::ListIndicatorSetsResponse page;
-  ASSERT_TRUE(IsOk(List(CountyAdmin(),
-                        ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 2), &page)));
+  ASSERT_TRUE(IsOk(
+      List(CountyAdmin(), ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 2), &page)));
   ASSERT_FALSE(page.next_page_token().empty());
   const std::string token = page.next_page_token();
-  EXPECT_TRUE(HasCode(
-      List(CountyAdmin(), ListRequest("510114", v1::IndicatorSet::PUBLISHED, 2, token)),
-      grpc::StatusCode::INVALID_ARGUMENT, "page_token"));
+  EXPECT_TRUE(
+      HasCode(List(CountyAdmin(), ListRequest("510114", v1::IndicatorSet::PUBLISHED, 2, token)),
+              grpc::StatusCode::INVALID_ARGUMENT, "page_token"));
   EXPECT_TRUE(HasCode(
       List(CountyAdmin(), ListRequest("510100", v1::IndicatorSet::STATE_UNSPECIFIED, 2, token)),
       grpc::StatusCode::INVALID_ARGUMENT, "page_token"));
-  EXPECT_TRUE(HasCode(List(CountyAdmin(), ListRequest("510114",
-                                                      v1::IndicatorSet::STATE_UNSPECIFIED, 2,
-                                                      "garbage!")),
+  EXPECT_TRUE(HasCode(List(CountyAdmin(), ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED,
+                                                      2, "garbage!")),
                       grpc::StatusCode::INVALID_ARGUMENT, "page_token"));
   // The same query continues.
-  EXPECT_TRUE(IsOk(List(CountyAdmin(),
-                        ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 2, token),
-                        &page)));
+  EXPECT_TRUE(IsOk(List(
+      CountyAdmin(), ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, 2, token), &page)));
   EXPECT_THAT(Names(page), ElementsAre(SetName("510114", "c")));
 }
 
 TEST_P(IndicatorQueryTest, ListRefusesANegativePageSize) {
-  EXPECT_TRUE(HasCode(List(CountyAdmin(),
-                           ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, -1)),
-                      grpc::StatusCode::INVALID_ARGUMENT, "page_size"));
+  EXPECT_TRUE(
+      HasCode(List(CountyAdmin(), ListRequest("510114", v1::IndicatorSet::STATE_UNSPECIFIED, -1)),
+              grpc::StatusCode::INVALID_ARGUMENT, "page_size"));
   EXPECT_TRUE(HasCode(List(CountyAdmin(), ListRequest("5101")), grpc::StatusCode::INVALID_ARGUMENT,
                       "parent"));
 }

@@ -43,9 +43,7 @@ Who Caller(std::string subject, std::string role, std::string region) {
   return who;
 }
 
-Who AdminOf(const std::string& region) {
-  return Caller("admin-" + region, "REGION_ADMIN", region);
-}
+Who AdminOf(const std::string& region) { return Caller("admin-" + region, "REGION_ADMIN", region); }
 
 const Who& CountyAdmin() {
   static const Who* who = new Who(AdminOf("510114"));
@@ -75,14 +73,13 @@ std::string CodeName(grpc::StatusCode code) {
 ::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
                                    absl::string_view mentions) {
   if (status.error_code() != code) {
-    return ::testing::AssertionFailure()
-           << "got " << CodeName(status.error_code()) << " \"" << status.error_message()
-           << "\", want " << CodeName(code);
+    return ::testing::AssertionFailure() << "got " << CodeName(status.error_code()) << " \""
+                                         << status.error_message() << "\", want " << CodeName(code);
   }
   if (!absl::StrContains(status.error_message(), mentions)) {
-    return ::testing::AssertionFailure() << CodeName(code) << " message \""
-                                         << status.error_message() << "\" does not mention \""
-                                         << mentions << "\"";
+    return ::testing::AssertionFailure()
+           << CodeName(code) << " message \"" << status.error_message() << "\" does not mention \""
+           << mentions << "\"";
   }
   return ::testing::AssertionSuccess();
 }
@@ -156,8 +153,7 @@ grpc::Status IndicatorServiceTest::Get(const Who& who, const std::string& name,
                                 out != nullptr ? out : &scratch);
 }
 
-grpc::Status IndicatorServiceTest::List(const Who& who,
-                                        const v1::ListIndicatorSetsRequest& request,
+grpc::Status IndicatorServiceTest::List(const Who& who, const v1::ListIndicatorSetsRequest& request,
                                         v1::ListIndicatorSetsResponse* out) {
   v1::ListIndicatorSetsResponse scratch;
   return stub_->ListIndicatorSets(harness_->Context(who).get(), request,
@@ -197,8 +193,7 @@ grpc::Status IndicatorServiceTest::Retire(const Who& who,
                                    out != nullptr ? out : &scratch);
 }
 
-grpc::Status IndicatorServiceTest::Resolve(const Who& who,
-                                           const v1::ResolveCatalogRequest& request,
+grpc::Status IndicatorServiceTest::Resolve(const Who& who, const v1::ResolveCatalogRequest& request,
                                            v1::ResolvedCatalog* out) {
   v1::ResolvedCatalog scratch;
   return stub_->ResolveCatalog(harness_->Context(who).get(), request,
@@ -213,8 +208,9 @@ grpc::Status IndicatorServiceTest::GetDefault(const Who& who, v1::IndicatorSet* 
 
 // --- requests ---
 
-v1::CreateIndicatorSetRequest IndicatorServiceTest::CreateRequest(
-    const std::string& region, const std::string& id, const v1::IndicatorSet& content) {
+v1::CreateIndicatorSetRequest IndicatorServiceTest::CreateRequest(const std::string& region,
+                                                                  const std::string& id,
+                                                                  const v1::IndicatorSet& content) {
   v1::CreateIndicatorSetRequest request;
   request.set_parent(absl::StrCat("regions/", region));
   request.set_indicator_set_id(id);
@@ -230,8 +226,8 @@ v1::PublishIndicatorSetRequest IndicatorServiceTest::PublishRequest(
   return request;
 }
 
-v1::RetireIndicatorSetRequest IndicatorServiceTest::RetireRequest(
-    const std::string& name, const google::type::Date& until) {
+v1::RetireIndicatorSetRequest IndicatorServiceTest::RetireRequest(const std::string& name,
+                                                                  const google::type::Date& until) {
   v1::RetireIndicatorSetRequest request;
   request.set_name(name);
   *request.mutable_effective_until() = until;
@@ -239,8 +235,7 @@ v1::RetireIndicatorSetRequest IndicatorServiceTest::RetireRequest(
 }
 
 v1::ResolveCatalogRequest IndicatorServiceTest::ResolveRequest(const std::string& region,
-                                                               v1::PostTier tier,
-                                                               v1::Sector sector,
+                                                               v1::PostTier tier, v1::Sector sector,
                                                                const google::type::Date& date) {
   v1::ResolveCatalogRequest request;
   request.set_region(absl::StrCat("regions/", region));
@@ -282,8 +277,7 @@ std::string RegionOf(const std::string& name) {
 
 }  // namespace
 
-v1::IndicatorSet IndicatorServiceTest::MustCreate(const std::string& region,
-                                                  const std::string& id,
+v1::IndicatorSet IndicatorServiceTest::MustCreate(const std::string& region, const std::string& id,
                                                   const v1::IndicatorSet& content) {
   v1::IndicatorSet created;
   EXPECT_TRUE(IsOk(Create(AdminOf(region), CreateRequest(region, id, content), &created)))
@@ -318,9 +312,8 @@ v1::IndicatorSet IndicatorServiceTest::MustRetire(const std::string& name,
 std::string IndicatorServiceTest::ResolvedSet(const std::string& region,
                                               const google::type::Date& date) {
   v1::ResolvedCatalog resolved;
-  const grpc::Status status =
-      Resolve(Rater(), ResolveRequest(region, v1::PRINCIPAL, v1::SECTOR_UNSPECIFIED, date),
-              &resolved);
+  const grpc::Status status = Resolve(
+      Rater(), ResolveRequest(region, v1::PRINCIPAL, v1::SECTOR_UNSPECIFIED, date), &resolved);
   if (!status.ok()) {
     return absl::StrCat("<", CodeName(status.error_code()), ">");
   }
@@ -402,9 +395,8 @@ std::vector<OutboxRow> IndicatorServiceTest::OutboxRows() {
   std::vector<OutboxRow> out;
   const absl::Status st =
       db::RunInTransaction(Db(), db::Access::kReadOnly, [&](db::Transaction& tx) {
-        ASSIGN_OR_RETURN(db::Rows rows,
-                         tx.Query("SELECT region_code, event_type, event FROM outbox"
-                                  " ORDER BY created_micros, region_code, seq"));
+        ASSIGN_OR_RETURN(db::Rows rows, tx.Query("SELECT region_code, event_type, event FROM outbox"
+                                                 " ORDER BY created_micros, region_code, seq"));
         out.clear();
         for (const db::Row& row : rows) {
           OutboxRow r{row[0].AsText(), row[1].AsText(), v1::Event()};
@@ -419,9 +411,10 @@ std::vector<OutboxRow> IndicatorServiceTest::OutboxRows() {
   return out;
 }
 
-std::vector<IndicatorServiceTest::Rpc> IndicatorServiceTest::EveryRpc(
-    const std::string& region, const std::string& draft, const std::string& published,
-    bool include_default) {
+std::vector<IndicatorServiceTest::Rpc> IndicatorServiceTest::EveryRpc(const std::string& region,
+                                                                      const std::string& draft,
+                                                                      const std::string& published,
+                                                                      bool include_default) {
   std::vector<Rpc> rpcs = {
       {"CreateIndicatorSet",
        [=, this](grpc::ClientContext* c) {

@@ -40,11 +40,11 @@ Who Caller(std::string subject, std::string role, std::string region);
 // "admin-<region>", REGION_ADMIN of the region.
 Who AdminOf(const std::string& region);
 // Everyone below works in county 510114 of city 510100 of province 510000.
-const Who& CountyAdmin();   // admin-510114
-const Who& CityAdmin();     // admin-510100
-const Who& ProvinceAdmin(); // admin-510000
-const Who& Rater();         // rater-1, RATER of 510114
-const Who& Auditor();       // auditor-1, AUDITOR of 510114
+const Who& CountyAdmin();    // admin-510114
+const Who& CityAdmin();      // admin-510100
+const Who& ProvinceAdmin();  // admin-510000
+const Who& Rater();          // rater-1, RATER of 510114
+const Who& Auditor();        // auditor-1, AUDITOR of 510114
 
 // "NOT_FOUND", "OK", …
 std::string CodeName(grpc::StatusCode code);

@@ -65,8 +65,7 @@ inline v1::IndicatorSet SmallSet() {
 }
 
 inline void SetDimensionWeights(v1::Profile& profile, double loyalty, double steadfastness,
-                                double responsibility, double capability,
-                                double self_discipline) {
+                                double responsibility, double capability, double self_discipline) {
   profile.clear_dimension_weights();
   const double weights[] = {loyalty, steadfastness, responsibility, capability, self_discipline};
   for (int d = v1::LOYALTY; d <= v1::SELF_DISCIPLINE; ++d) {

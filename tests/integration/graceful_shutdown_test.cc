@@ -71,7 +71,8 @@ TEST(GracefulShutdownTest, DrainsInFlightCallsAndRefusesNewOnes) {
   claims.regions = {"510114"};
   claims.issuer = testing::ServiceHarness::kIssuer;
   claims.expiry = absl::Now() + absl::Hours(1);
-  const std::string token = *SignJwt(JwtAlgorithm::kHs256, testing::ServiceHarness::kSecret, claims);
+  const std::string token =
+      *SignJwt(JwtAlgorithm::kHs256, testing::ServiceHarness::kSecret, claims);
   auto stub = v1::IndicatorService::NewStub(channel);
   auto get = [&](absl::Duration deadline) {
     grpc::ClientContext context;

@@ -89,9 +89,9 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   ASSERT_TRUE(serving) << testing::TailOfFile(log);
 
   // The CLI: a token for an admin, then create, publish and resolve by name.
-  auto [code, token] = Run({KAOPING_CLI_BINARY, "token", "--key-file", dir_ + "/jwt.key",
-                            "--issuer", "kaoping-local", "--sub", "admin", "--roles",
-                            "REGION_ADMIN", "--regions", "510114"});
+  auto [code, token] =
+      Run({KAOPING_CLI_BINARY, "token", "--key-file", dir_ + "/jwt.key", "--issuer",
+           "kaoping-local", "--sub", "admin", "--roles", "REGION_ADMIN", "--regions", "510114"});
   ASSERT_EQ(code, 0) << token;
   while (!token.empty() && token.back() == '\n') {
     token.pop_back();

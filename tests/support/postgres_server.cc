@@ -49,8 +49,8 @@ std::vector<std::string> NobodyPrefix() {
 void ReapAbandonedClusters(const std::string& bin_dir) {
   for (const std::string& dir : AbandonedTempDirs("kaoping-pg")) {
     std::vector<std::string> argv = NobodyPrefix();
-    argv.insert(argv.end(), {bin_dir + "/pg_ctl", "-D", dir + "/data", "-m", "immediate", "-w",
-                             "stop"});
+    argv.insert(argv.end(),
+                {bin_dir + "/pg_ctl", "-D", dir + "/data", "-m", "immediate", "-w", "stop"});
     (void)RunToCompletion(argv, "/dev/null");
     RemoveTree(dir);
   }
@@ -100,7 +100,8 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
     // initdb refuses to run as root.
     passwd* nobody = getpwnam("nobody");
     if (nobody == nullptr || chown(server->dir_.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
-      return absl::FailedPreconditionError("running as root and cannot hand a directory to `nobody`");
+      return absl::FailedPreconditionError(
+          "running as root and cannot hand a directory to `nobody`");
     }
     prefix = NobodyPrefix();
   }
@@ -111,10 +112,10 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   };
   const std::string log = server->dir_ + "/setup.log";
   const std::string data = server->dir_ + "/data";
-  if (auto st = RunToCompletion(with_prefix({server->bin_dir_ + "/initdb", "-D", data, "-U",
-                                             "postgres", "-A", "trust", "-E", "UTF8",
-                                             "--locale=C", "--no-sync"}),
-                                log);
+  if (auto st =
+          RunToCompletion(with_prefix({server->bin_dir_ + "/initdb", "-D", data, "-U", "postgres",
+                                       "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"}),
+                          log);
       !st.ok()) {
     return st;
   }
@@ -128,10 +129,10 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
                                        " -c listen_addresses=127.0.0.1 -c fsync=off"
                                        " -c synchronous_commit=off -c full_page_writes=off"
                                        " -c max_connections=200");
-    auto st = RunToCompletion(with_prefix({server->bin_dir_ + "/pg_ctl", "-D", data, "-o",
-                                           options, "-l", server->dir_ + "/server.log", "-w",
-                                           "-t", "60", "start"}),
-                              log);
+    auto st =
+        RunToCompletion(with_prefix({server->bin_dir_ + "/pg_ctl", "-D", data, "-o", options, "-l",
+                                     server->dir_ + "/server.log", "-w", "-t", "60", "start"}),
+                        log);
     if (st.ok()) {
       server->admin_url_ = absl::StrCat("postgresql://postgres@127.0.0.1:", *port, "/postgres");
       return server;
@@ -149,8 +150,8 @@ PostgresServer::~PostgresServer() {
     return;
   }
   std::vector<std::string> argv = NobodyPrefix();
-  argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w",
-                           "stop"});
+  argv.insert(argv.end(),
+              {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});
   (void)RunToCompletion(argv, dir_ + "/setup.log");
   RemoveTree(dir_);
 }

@@ -31,7 +31,7 @@ class PostgresServer {
  private:
   PostgresServer() = default;
 
-  std::string dir_;        // empty when an external server is used
+  std::string dir_;  // empty when an external server is used
   std::string bin_dir_;
   std::string admin_url_;
 };

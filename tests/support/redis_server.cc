@@ -72,9 +72,9 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
 
 absl::Status RedisServer::Launch() {
   const std::string log = dir_ + "/redis.log";
-  auto pid = Spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                    "--dir", dir_, "--appendonly", "yes", "--appendfsync", "always",
-                    "--save", "", "--protected-mode", "no", "--daemonize", "no"},
+  auto pid = Spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir",
+                    dir_, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                    "--protected-mode", "no", "--daemonize", "no"},
                    log);
   if (!pid.ok()) {
     return pid.status();

@@ -22,8 +22,7 @@ extern char** environ;
 
 namespace kaoping::testing {
 
-absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
-                            const std::string& log_path) {
+absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   if (argv.empty()) {
     return absl::InvalidArgumentError("Spawn: empty argv");
   }
@@ -47,8 +46,7 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
   return pid;
 }
 
-absl::Status RunToCompletion(const std::vector<std::string>& argv,
-                             const std::string& log_path) {
+absl::Status RunToCompletion(const std::vector<std::string>& argv, const std::string& log_path) {
   auto pid = Spawn(argv, log_path);
   if (!pid.ok()) {
     return pid.status();

@@ -12,12 +12,10 @@ namespace kaoping::testing {
 
 // Runs argv to completion; stdout and stderr go to log_path (appended) so a
 // failing start-up can be diagnosed. Returns the exit status as an error.
-absl::Status RunToCompletion(const std::vector<std::string>& argv,
-                             const std::string& log_path);
+absl::Status RunToCompletion(const std::vector<std::string>& argv, const std::string& log_path);
 
 // Starts argv in the background; returns its pid. Output goes to log_path.
-absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
-                            const std::string& log_path);
+absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log_path);
 
 // Sends signal and reaps the child, waiting at most timeout_ms before SIGKILL.
 void Terminate(pid_t pid, int signal, int timeout_ms = 10000);

@@ -81,7 +81,8 @@ int Token(int argc, char** argv) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  auto algorithm = kaoping::ParseJwtAlgorithm(flags.contains("algorithm") ? flags["algorithm"] : "HS256");
+  auto algorithm =
+      kaoping::ParseJwtAlgorithm(flags.contains("algorithm") ? flags["algorithm"] : "HS256");
   if (!algorithm.ok()) {
     return Fail(algorithm.status().ToString());
   }

@@ -14,9 +14,9 @@ absl::StatusOr<absl::CivilDay> DateToCivilDay(absl::string_view field,
   absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1900 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: %04d-%02d-%02d is not a valid calendar date", field, date.year(), date.month(),
-        date.day()));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %04d-%02d-%02d is not a valid calendar date", field, date.year(),
+                        date.month(), date.day()));
   }
   return day;
 }

@@ -10,7 +10,8 @@ namespace kaoping {
 
 // A complete calendar date (year, month and day all set and valid), or
 // INVALID_ARGUMENT naming the field.
-absl::StatusOr<absl::CivilDay> DateToCivilDay(absl::string_view field, const google::type::Date& date);
+absl::StatusOr<absl::CivilDay> DateToCivilDay(absl::string_view field,
+                                              const google::type::Date& date);
 google::type::Date CivilDayToDate(absl::CivilDay day);
 bool IsDateSet(const google::type::Date& date);
 

@@ -6,9 +6,7 @@
 namespace kaoping {
 namespace {
 
-std::string QueryTag(absl::string_view fingerprint) {
-  return Sha256Hex(fingerprint).substr(0, 16);
-}
+std::string QueryTag(absl::string_view fingerprint) { return Sha256Hex(fingerprint).substr(0, 16); }
 
 }  // namespace
 

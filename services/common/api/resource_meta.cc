@@ -18,8 +18,8 @@ absl::Status CheckEtag(absl::string_view field, absl::string_view supplied,
   if (supplied.empty() || supplied == current) {
     return absl::OkStatus();
   }
-  return absl::AbortedError(absl::StrCat(field, ": stale; ", name,
-                                         " was changed since it was read: read it again"));
+  return absl::AbortedError(
+      absl::StrCat(field, ": stale; ", name, " was changed since it was read: read it again"));
 }
 
 absl::StatusOr<absl::flat_hash_set<std::string>> ResolveUpdateMask(

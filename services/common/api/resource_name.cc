@@ -38,9 +38,8 @@ absl::StatusOr<RegionChild> ParseRegionChild(absl::string_view field, absl::stri
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "regions" || !IsValidRegionCode(parts[1]) ||
       parts[2] != collection || parts[3].empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", QuoteInput(name),
-                                                   " is not regions/{region}/", collection,
-                                                   "/{id}"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", QuoteInput(name), " is not regions/{region}/", collection, "/{id}"));
   }
   if (auto st = ValidateResourceId(field, parts[3]); !st.ok()) {
     return st;

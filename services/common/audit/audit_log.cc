@@ -84,8 +84,9 @@ absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_
   AuditVerification result;
   RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
     result = AuditVerification();
-    ASSIGN_OR_RETURN(db::Rows heads,
-                     tx.Query("SELECT region_code, seq, hash FROM audit_head ORDER BY region_code"));
+    ASSIGN_OR_RETURN(
+        db::Rows heads,
+        tx.Query("SELECT region_code, seq, hash FROM audit_head ORDER BY region_code"));
     for (const db::Row& head : heads) {
       const std::string region = head[0].AsText();
       ++result.regions;
@@ -114,9 +115,9 @@ absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_
         expected_seq = e.seq + 1;
       }
       if (head[1].AsInt() != expected_seq - 1 || head[2].AsText() != prev) {
-        result.problems.push_back(absl::StrCat(
-            "region ", region, ": the chain ends at entry ", expected_seq - 1,
-            " but its head records entry ", head[1].AsInt(), " (entries deleted at the end)"));
+        result.problems.push_back(absl::StrCat("region ", region, ": the chain ends at entry ",
+                                               expected_seq - 1, " but its head records entry ",
+                                               head[1].AsInt(), " (entries deleted at the end)"));
       }
     }
     ASSIGN_OR_RETURN(db::Rows orphans,
@@ -137,12 +138,11 @@ absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,
   std::vector<AuditEntry> entries;
   RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
     entries.clear();
-    ASSIGN_OR_RETURN(
-        db::Rows rows,
-        tx.Query(absl::StrCat("SELECT ", kColumns,
-                              " FROM audit_log WHERE region_code = $1 AND seq < $2"
-                              " ORDER BY seq DESC LIMIT $3"),
-                 {region_code, before_seq, static_cast<int64_t>(limit)}));
+    ASSIGN_OR_RETURN(db::Rows rows,
+                     tx.Query(absl::StrCat("SELECT ", kColumns,
+                                           " FROM audit_log WHERE region_code = $1 AND seq < $2"
+                                           " ORDER BY seq DESC LIMIT $3"),
+                              {region_code, before_seq, static_cast<int64_t>(limit)}));
     for (const auto& row : rows) {
       entries.push_back(EntryFromRow(row));
     }

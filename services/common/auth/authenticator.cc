@@ -25,8 +25,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   const auto& metadata = context.client_metadata();
   auto range = metadata.equal_range("authorization");
   if (range.first == range.second) {
-    return absl::UnauthenticatedError(
-        "missing credentials: send `authorization: Bearer <token>`");
+    return absl::UnauthenticatedError("missing credentials: send `authorization: Bearer <token>`");
   }
   if (std::next(range.first) != range.second) {
     return absl::UnauthenticatedError("more than one authorization header");

@@ -15,8 +15,7 @@ namespace kaoping {
 // principal, or UNAUTHENTICATED. Services never trust an unsigned header.
 class Authenticator {
  public:
-  explicit Authenticator(std::unique_ptr<JwtVerifier> verifier)
-      : verifier_(std::move(verifier)) {}
+  explicit Authenticator(std::unique_ptr<JwtVerifier> verifier) : verifier_(std::move(verifier)) {}
 
   // jwt_algorithm (HS256 | EdDSA | RS256, default HS256), jwt_key or
   // jwt_key_file, jwt_issuer, optional jwt_audience.

@@ -85,8 +85,7 @@ bool VerifyWithKey(JwtAlgorithm algorithm, EVP_PKEY* key, absl::string_view data
   const EVP_MD* md = algorithm == JwtAlgorithm::kRs256 ? EVP_sha256() : nullptr;
   bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
             EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                             reinterpret_cast<const unsigned char*>(data.data()),
-                             data.size()) == 1;
+                             reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
   EVP_MD_CTX_free(ctx);
   return ok;
 }
@@ -151,8 +150,8 @@ absl::StatusOr<std::optional<absl::Time>> TimeClaim(const google::protobuf::Stru
     return Unauthenticated(
         absl::StrCat("claim `", name, "` must be a number of seconds since 1970 before year 5000"));
   }
-  return std::optional<absl::Time>(absl::FromUnixMicros(
-      static_cast<int64_t>(it->second.number_value() * 1e6)));
+  return std::optional<absl::Time>(
+      absl::FromUnixMicros(static_cast<int64_t>(it->second.number_value() * 1e6)));
 }
 
 bool IsRegionPrefix(absl::string_view p) {
@@ -247,8 +246,8 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
   }
   const absl::string_view expected = JwtAlgorithmName(options_.algorithm);
   if (*alg != expected) {
-    return Unauthenticated(absl::StrCat("algorithm \"", *alg, "\" is not accepted; expected ",
-                                        expected));
+    return Unauthenticated(
+        absl::StrCat("algorithm \"", *alg, "\" is not accepted; expected ", expected));
   }
   if (header->fields().contains("crit")) {
     return Unauthenticated("critical header extensions are not supported");
@@ -398,10 +397,11 @@ absl::StatusOr<std::string> SignJwtWithHeader(JwtAlgorithm algorithm, absl::stri
 absl::StatusOr<std::string> SignJwt(JwtAlgorithm algorithm, absl::string_view key,
                                     const JwtClaims& claims) {
   auto quoted_list = [](const std::vector<std::string>& items) {
-    return absl::StrCat("[", absl::StrJoin(items, ",", [](std::string* out, const std::string& s) {
-                          out->append(JsonQuote(s));
-                        }),
-                        "]");
+    return absl::StrCat(
+        "[",
+        absl::StrJoin(items, ",",
+                      [](std::string* out, const std::string& s) { out->append(JsonQuote(s)); }),
+        "]");
   };
   std::string payload = absl::StrCat(
       "{\"sub\":", JsonQuote(claims.subject), ",\"iss\":", JsonQuote(claims.issuer),

@@ -7,10 +7,9 @@
 namespace kaoping {
 
 bool IsKnownRole(absl::string_view role) {
-  for (absl::string_view known :
-       {roles::kRegionAdmin, roles::kAssessmentTeam, roles::kPartySecretary,
-        roles::kDisciplineSecretary, roles::kRater, roles::kCadre, roles::kAuditor,
-        roles::kSystem}) {
+  for (absl::string_view known : {roles::kRegionAdmin, roles::kAssessmentTeam,
+                                  roles::kPartySecretary, roles::kDisciplineSecretary,
+                                  roles::kRater, roles::kCadre, roles::kAuditor, roles::kSystem}) {
     if (role == known) {
       return true;
     }

@@ -26,14 +26,14 @@ bool IsKnownRole(absl::string_view role);
 
 // Who is calling, as a verified token says.
 struct Principal {
-  std::string subject;                           // `sub`
-  absl::flat_hash_set<std::string> roles;        // `roles`
-  std::vector<std::string> region_prefixes;      // `regions`, normalized by RegionPrefix
-  std::string unit;                              // `unit`, optional
-  std::string cadre;                             // `cadre`, optional
-  absl::flat_hash_set<std::string> scopes;       // `scopes` (machine clients)
-  std::string issuer;                            // `iss`
-  absl::Time expiry = absl::InfinitePast();      // `exp`
+  std::string subject;                       // `sub`
+  absl::flat_hash_set<std::string> roles;    // `roles`
+  std::vector<std::string> region_prefixes;  // `regions`, normalized by RegionPrefix
+  std::string unit;                          // `unit`, optional
+  std::string cadre;                         // `cadre`, optional
+  absl::flat_hash_set<std::string> scopes;   // `scopes` (machine clients)
+  std::string issuer;                        // `iss`
+  absl::Time expiry = absl::InfinitePast();  // `exp`
 
   bool HasRole(absl::string_view role) const { return roles.contains(role); }
   bool HasScope(absl::string_view scope) const { return scopes.contains(scope); }

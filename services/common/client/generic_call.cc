@@ -61,8 +61,7 @@ absl::StatusOr<std::string> CallRaw(grpc::Channel& channel, const std::string& f
                  [&done](grpc::Status status) { done.set_value(std::move(status)); });
   grpc::Status status = done.get_future().get();
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return FromByteBuffer(response_buffer);
 }

@@ -30,8 +30,8 @@ absl::StatusOr<std::vector<Migration>> ParseMigrations(absl::string_view compone
     int64_t version = 0;
     if (underscore == absl::string_view::npos || !absl::EndsWith(name, ".sql") ||
         !absl::SimpleAtoi(name.substr(0, underscore), &version) || version <= 0) {
-      return absl::InternalError(absl::StrCat("migration ", component, "/", name,
-                                              ": name must be NNNN_description.sql"));
+      return absl::InternalError(
+          absl::StrCat("migration ", component, "/", name, ": name must be NNNN_description.sql"));
     }
     migrations.push_back({version, std::string(name), file.content});
   }
@@ -50,9 +50,9 @@ absl::Status Bootstrap(Transaction& tx) {
   if (tx.dialect() == Dialect::kPostgres) {
     RETURN_IF_ERROR(tx.Query("SELECT pg_advisory_xact_lock($1)", {kMigrationLockKey}).status());
     // One schema text for both stores: BLOB is bytea on PostgreSQL.
-    RETURN_IF_ERROR(tx.ExecuteScript(
-        "DO $$ BEGIN CREATE DOMAIN blob AS bytea; "
-        "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"));
+    RETURN_IF_ERROR(
+        tx.ExecuteScript("DO $$ BEGIN CREATE DOMAIN blob AS bytea; "
+                         "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"));
   }
   return tx.ExecuteScript(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -72,26 +72,26 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
     const std::string checksum = Sha256Hex(migration.sql);
     absl::Status st = RunInTransaction(db, Access::kReadWrite, [&](Transaction& tx) {
       RETURN_IF_ERROR(Bootstrap(tx));
-      ASSIGN_OR_RETURN(Rows applied,
-                       tx.Query("SELECT checksum FROM schema_migrations"
-                                " WHERE component = $1 AND version = $2",
-                                {component, migration.version}));
+      ASSIGN_OR_RETURN(Rows applied, tx.Query("SELECT checksum FROM schema_migrations"
+                                              " WHERE component = $1 AND version = $2",
+                                              {component, migration.version}));
       if (!applied.empty()) {
         if (applied[0][0].AsText() != checksum) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "migration ", component, "/", migration.name,
-              " was changed after it was applied; add a new migration instead"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("migration ", component, "/", migration.name,
+                           " was changed after it was applied; add a new migration instead"));
         }
         return absl::OkStatus();
       }
       if (auto st = tx.ExecuteScript(migration.sql); !st.ok()) {
-        return absl::Status(st.code(), absl::StrCat("migration ", component, "/",
-                                                    migration.name, ": ", st.message()));
+        return absl::Status(st.code(), absl::StrCat("migration ", component, "/", migration.name,
+                                                    ": ", st.message()));
       }
       return tx
-          .Execute("INSERT INTO schema_migrations (component, version, name, checksum)"
-                   " VALUES ($1, $2, $3, $4)",
-                   {component, migration.version, migration.name, checksum})
+          .Execute(
+              "INSERT INTO schema_migrations (component, version, name, checksum)"
+              " VALUES ($1, $2, $3, $4)",
+              {component, migration.version, migration.name, checksum})
           .status();
     });
     RETURN_IF_ERROR(st);

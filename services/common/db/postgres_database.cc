@@ -292,7 +292,8 @@ class PostgresDatabase final : public Database {
                            /*retryable=*/true);
     }
     // NOTICEs ("relation already exists, skipping") are not for the service's log.
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
     return std::make_unique<PgConnection>(conn);
   }
 
@@ -302,9 +303,8 @@ class PostgresDatabase final : public Database {
       return connection.status();
     }
     // A reader sees one snapshot across its statements, as on SQLite.
-    const char* begin = access == Access::kReadOnly
-                            ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                            : "BEGIN";
+    const char* begin =
+        access == Access::kReadOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
     PGresult* res = PQexec((*connection)->conn, begin);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
       absl::Status st = ResultError((*connection)->conn, res, begin);

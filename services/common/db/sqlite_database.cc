@@ -17,7 +17,8 @@ namespace {
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   int extended = db != nullptr ? sqlite3_extended_errcode(db) : rc;
-  std::string message = absl::StrCat(what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  std::string message =
+      absl::StrCat(what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (extended) {
     case SQLITE_CONSTRAINT_PRIMARYKEY:
     case SQLITE_CONSTRAINT_UNIQUE:
@@ -94,8 +95,9 @@ absl::Status Bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
     size_t index = 0;
     if (name == nullptr || name[0] != '$' || !absl::SimpleAtoi(name + 1, &index) || index == 0 ||
         index > params.size()) {
-      return DatabaseError(absl::StatusCode::kInternal, absl::StrCat("sql parameter ", name != nullptr ? name : "?",
-                                              " has no value (", params.size(), " given)"));
+      return DatabaseError(absl::StatusCode::kInternal,
+                           absl::StrCat("sql parameter ", name != nullptr ? name : "?",
+                                        " has no value (", params.size(), " given)"));
     }
     const Value& v = params[index - 1];
     int rc = SQLITE_OK;
@@ -243,8 +245,8 @@ class SqliteDatabase final : public Database {
     }
     sqlite3_busy_timeout(handle, options_.busy_timeout_ms);
     sqlite3_extended_result_codes(handle, 1);
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
       if (auto st = conn->Exec(pragma); !st.ok()) {
         return st;
       }
@@ -271,8 +273,7 @@ class SqliteDatabase final : public Database {
       }
       return st;
     }
-    return std::unique_ptr<Transaction>(
-        new SqliteTransaction(this, std::move(*conn), writer));
+    return std::unique_ptr<Transaction>(new SqliteTransaction(this, std::move(*conn), writer));
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }

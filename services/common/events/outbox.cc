@@ -63,16 +63,20 @@ absl::StatusOr<int64_t> Outbox::CountPending(db::Database& db) {
 
 OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream,
                          const Clock* clock, OutboxRelayOptions options)
-    : db_(db), redis_(std::move(redis)), stream_(std::move(stream)), clock_(clock),
+    : db_(db),
+      redis_(std::move(redis)),
+      stream_(std::move(stream)),
+      clock_(clock),
       options_(options) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
 absl::StatusOr<db::Rows> OutboxRelay::PendingBatch(db::Transaction& tx) const {
-  return tx.Query("SELECT region_code, seq, event_id, event_type, event FROM outbox"
-                  " WHERE published_micros IS NULL"
-                  " ORDER BY created_micros, region_code, seq LIMIT $1",
-                  {options_.batch_size});
+  return tx.Query(
+      "SELECT region_code, seq, event_id, event_type, event FROM outbox"
+      " WHERE published_micros IS NULL"
+      " ORDER BY created_micros, region_code, seq LIMIT $1",
+      {options_.batch_size});
 }
 
 absl::Status OutboxRelay::Publish(const db::Rows& rows) {
@@ -80,8 +84,8 @@ absl::Status OutboxRelay::Publish(const db::Rows& rows) {
   commands.reserve(rows.size());
   for (const db::Row& row : rows) {
     commands.push_back({"XADD", stream_, "MAXLEN", "~", absl::StrCat(options_.stream_max_len), "*",
-                        "id", row[2].AsText(), "type", row[3].AsText(), "region",
-                        row[0].AsText(), "event", row[4].AsBlob()});
+                        "id", row[2].AsText(), "type", row[3].AsText(), "region", row[0].AsText(),
+                        "event", row[4].AsBlob()});
   }
   return redis_->Pipeline(commands).status();
 }
@@ -131,9 +135,8 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
     return 0;
   }
   RETURN_IF_ERROR(Publish(rows));
-  RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    return MarkPublished(tx, rows);
-  }));
+  RETURN_IF_ERROR(db::RunInTransaction(
+      *db_, db::Access::kReadWrite, [&](db::Transaction& tx) { return MarkPublished(tx, rows); }));
   return static_cast<int>(rows.size());
 }
 

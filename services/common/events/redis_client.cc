@@ -10,8 +10,6 @@
 namespace kaoping {
 namespace {
 
-
-
 // hiredis wants arguments as parallel arrays of pointers and lengths (binary safe).
 struct Argv {
   explicit Argv(const std::vector<std::string>& args) {
@@ -54,7 +52,8 @@ absl::StatusOr<RedisReply> Convert(const redisReply* r) {
       }
       break;
     case REDIS_REPLY_ERROR:
-      return absl::FailedPreconditionError(absl::StrCat("redis: ", absl::string_view(r->str, r->len)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("redis: ", absl::string_view(r->str, r->len)));
     default:
       return absl::InternalError("redis: unexpected reply type");
   }
@@ -74,14 +73,16 @@ absl::StatusOr<RedisOptions> ParseRedisUrl(absl::string_view url) {
   if (at != absl::string_view::npos) {
     absl::string_view auth = rest.substr(0, at);
     size_t colon = auth.find(':');
-    options.password = std::string(colon == absl::string_view::npos ? auth : auth.substr(colon + 1));
+    options.password =
+        std::string(colon == absl::string_view::npos ? auth : auth.substr(colon + 1));
     rest = rest.substr(at + 1);
   }
   size_t slash = rest.find('/');
   if (slash != absl::string_view::npos) {
     absl::string_view db = rest.substr(slash + 1);
     if (!db.empty() && !absl::SimpleAtoi(db, &options.database)) {
-      return absl::InvalidArgumentError(absl::StrCat("redis url: database \"", db, "\" is not a number"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("redis url: database \"", db, "\" is not a number"));
     }
     rest = rest.substr(0, slash);
   }

@@ -61,11 +61,15 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
     }
     attempts_.erase(entry_id);
     if (!st.ok()) {
-      LogError("event moved to the dead-letter stream",
-               {{"stream", options_.stream}, {"entry", entry_id}, {"event_id", event.id()},
-                {"error", st.ToString()}});
-      std::vector<std::string> add = {"XADD", absl::StrCat(options_.stream, ":dead:", options_.group),
-                                      "*", "entry", entry_id, "error", st.ToString()};
+      LogError("event moved to the dead-letter stream", {{"stream", options_.stream},
+                                                         {"entry", entry_id},
+                                                         {"event_id", event.id()},
+                                                         {"error", st.ToString()}});
+      std::vector<std::string> add = {
+          "XADD",       absl::StrCat(options_.stream, ":dead:", options_.group),
+          "*",          "entry",
+          entry_id,     "error",
+          st.ToString()};
       if (bytes != nullptr) {
         add.push_back("event");
         add.push_back(*bytes);
@@ -74,8 +78,7 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
     } else {
       ++applied;
     }
-    RETURN_IF_ERROR(
-        redis_->Command({"XACK", options_.stream, options_.group, entry_id}).status());
+    RETURN_IF_ERROR(redis_->Command({"XACK", options_.stream, options_.group, entry_id}).status());
   }
   return applied;
 }
@@ -93,10 +96,10 @@ absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
   int applied = 0;
   if (reread_own_pending_) {
     // What this consumer received before a crash or a failed apply.
-    ASSIGN_OR_RETURN(RedisReply reply,
-                     redis_->Command({"XREADGROUP", "GROUP", options_.group, options_.consumer,
-                                      "COUNT", absl::StrCat(options_.batch_size), "STREAMS",
-                                      options_.stream, "0"}));
+    ASSIGN_OR_RETURN(
+        RedisReply reply,
+        redis_->Command({"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
+                         absl::StrCat(options_.batch_size), "STREAMS", options_.stream, "0"}));
     bool any = false;
     for (const RedisReply& stream : reply.elements) {
       if (stream.elements.size() == 2) {
@@ -113,11 +116,11 @@ absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
   const absl::Time now = absl::Now();
   if (now - last_claim_ >= options_.claim_idle / 2) {
     last_claim_ = now;
-    ASSIGN_OR_RETURN(RedisReply claimed,
-                     redis_->Command({"XAUTOCLAIM", options_.stream, options_.group,
-                                      options_.consumer,
-                                      absl::StrCat(absl::ToInt64Milliseconds(options_.claim_idle)),
-                                      claim_cursor_, "COUNT", absl::StrCat(options_.batch_size)}));
+    ASSIGN_OR_RETURN(
+        RedisReply claimed,
+        redis_->Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
+                         absl::StrCat(absl::ToInt64Milliseconds(options_.claim_idle)),
+                         claim_cursor_, "COUNT", absl::StrCat(options_.batch_size)}));
     // The cursor walks the pending list across rounds; "0-0" means it wrapped.
     if (!claimed.elements.empty() && !claimed.elements[0].str.empty()) {
       claim_cursor_ = claimed.elements[0].str;
@@ -181,8 +184,7 @@ void StreamConsumer::Loop() {
       continue;
     }
     if (!failing) {
-      LogWarning("event consumer waiting", {{"stream", options_.stream},
-                                            {"error", st.ToString()}});
+      LogWarning("event consumer waiting", {{"stream", options_.stream}, {"error", st.ToString()}});
       failing = true;
     }
     if (absl::StrContains(st.message(), "NOGROUP")) {
@@ -198,12 +200,12 @@ void StreamConsumer::Loop() {
 absl::Status ApplyOnce(db::Database& db, absl::string_view consumer, const v1::Event& event,
                        const Clock& clock, absl::FunctionRef<absl::Status(db::Transaction&)> body) {
   return db::RunInTransaction(db, db::Access::kReadWrite, [&](db::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(int64_t inserted,
-                     tx.Execute("INSERT INTO consumed_events (region_code, consumer, event_id,"
-                                " applied_micros) VALUES ($1, $2, $3, $4)"
-                                " ON CONFLICT (region_code, consumer, event_id) DO NOTHING",
-                                {event.region_code(), consumer, event.id(),
-                                 absl::ToUnixMicros(clock.Now())}));
+    ASSIGN_OR_RETURN(
+        int64_t inserted,
+        tx.Execute("INSERT INTO consumed_events (region_code, consumer, event_id,"
+                   " applied_micros) VALUES ($1, $2, $3, $4)"
+                   " ON CONFLICT (region_code, consumer, event_id) DO NOTHING",
+                   {event.region_code(), consumer, event.id(), absl::ToUnixMicros(clock.Now())}));
     if (inserted == 0) {
       return absl::OkStatus();  // applied before
     }

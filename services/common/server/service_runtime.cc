@@ -16,7 +16,8 @@ ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* 
       service_(std::move(service)),
       clock_(clock),
       audit_(clock, std::move(audit_key)),
-      outbox_(service_, clock), idempotency_(clock) {}
+      outbox_(service_, clock),
+      idempotency_(clock) {}
 
 ServiceRuntime::~ServiceRuntime() {
   if (relay_ != nullptr) {
@@ -32,7 +33,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     ASSIGN_OR_RETURN(audit_key, config.RequireSecret("audit_key"));
     audit_key = KeyFromFile(JwtAlgorithm::kHs256, std::move(audit_key));
   } else {
-    LogWarning("audit chain is not keyed: set audit_key_file so that a rewritten chain is detected");
+    LogWarning(
+        "audit chain is not keyed: set audit_key_file so that a rewritten chain is detected");
   }
   std::unique_ptr<ServiceRuntime> rt(
       new ServiceRuntime(config, std::string(service), clock, std::move(audit_key)));
@@ -51,9 +53,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   ASSIGN_OR_RETURN(rt->authenticator_, Authenticator::FromConfig(config, clock));
   if (redis_url != "none") {
     ASSIGN_OR_RETURN(RedisOptions redis_options, ParseRedisUrl(redis_url));
-    rt->relay_ = std::make_unique<OutboxRelay>(
-        rt->db_.get(), std::make_unique<RedisClient>(redis_options), EventStreamName(service),
-        clock);
+    rt->relay_ =
+        std::make_unique<OutboxRelay>(rt->db_.get(), std::make_unique<RedisClient>(redis_options),
+                                      EventStreamName(service), clock);
     rt->relay_->Start();
   }
   ASSIGN_OR_RETURN(int64_t threads, config.GetInt("handler_threads", 16));
@@ -63,8 +65,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
         "configuration: `handler_threads` must be 1..1024 and `handler_queue` at least 1");
   }
   rt->workers_ = std::make_unique<WorkerPool>(static_cast<int>(threads), static_cast<int>(queue));
-  rt->call_env_ =
-      CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get(), rt->workers_.get()};
+  rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get(), rt->workers_.get()};
   return rt;
 }
 

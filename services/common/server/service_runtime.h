@@ -83,8 +83,7 @@ struct OwnedService {
   std::string name;  // e.g. v1::IndicatorService::service_full_name()
   std::unique_ptr<grpc::Service> service;
 };
-using ServiceFactory =
-    std::function<absl::StatusOr<std::vector<OwnedService>>(ServiceRuntime&)>;
+using ServiceFactory = std::function<absl::StatusOr<std::vector<OwnedService>>(ServiceRuntime&)>;
 int ServiceMain(int argc, char** argv, absl::string_view service,
                 std::span<const EmbeddedFile> migrations, const ServiceFactory& factory);
 

@@ -38,10 +38,9 @@ void RunCall(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* rea
     status = body(call);
     resource = call.resource();
     // A failed write's in-transaction entry was rolled back with it.
-    const bool audit_apart =
-        !call.region_code().empty() &&
-        ((kind == CallKind::kWrite && (!status.ok() || !call.audited())) ||
-         kind == CallKind::kAuditedRead);
+    const bool audit_apart = !call.region_code().empty() &&
+                             ((kind == CallKind::kWrite && (!status.ok() || !call.audited())) ||
+                              kind == CallKind::kAuditedRead);
     if (audit_apart) {
       const std::string outcome =
           status.ok() ? "OK" : std::string(absl::StatusCodeToString(status.code()));
@@ -58,8 +57,8 @@ void RunCall(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* rea
   if (CarriesDetail(status)) {
     const std::string reference =
         absl::StrCat("E", absl::ToUnixMillis(start), "-", ++error_counter);
-    LogError("call failed", {{"method", method}, {"reference", reference},
-                             {"error", status.ToString()}});
+    LogError("call failed",
+             {{"method", method}, {"reference", reference}, {"error", status.ToString()}});
     status = PublicStatus(status, reference);
   }
   if (status.message().size() > kMaxMessageBytes) {
@@ -126,8 +125,8 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, const
       });
   if (!queued) {
     LogWarning("call refused: workers busy", {{"peer", context->peer()}});
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "server busy; try again shortly"));
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; try again shortly"));
   }
   return reactor;
 }

@@ -31,7 +31,8 @@ class System {
         prior_(size_, kTinyPrior),
         subject_begin_(subjects_ + 1, 0) {
     std::fill(prior_.begin() + static_cast<std::ptrdiff_t>(severity_at_),
-              prior_.begin() + static_cast<std::ptrdiff_t>(interaction_at_), std::max(options.severity_prior, 0.0));
+              prior_.begin() + static_cast<std::ptrdiff_t>(interaction_at_),
+              std::max(options.severity_prior, 0.0));
     if (use_interaction_) {
       std::fill(prior_.begin() + static_cast<std::ptrdiff_t>(interaction_at_), prior_.end(),
                 std::max(options.interaction_prior, kTinyPrior));
@@ -54,7 +55,8 @@ class System {
   double Predict(const std::vector<double>& p, std::size_t f) const {
     const std::size_t s = static_cast<std::size_t>(obs_.subject[f]);
     const std::size_t g = obs_.group[f];
-    double value = p[s] + p[group_at_ + g] + p[severity_at_ + static_cast<std::size_t>(obs_.rater[f])];
+    double value =
+        p[s] + p[group_at_ + g] + p[severity_at_ + static_cast<std::size_t>(obs_.rater[f])];
     if (use_interaction_) {
       value += p[interaction_at_ + s * kRaterGroupCount + g];
     }
@@ -64,8 +66,8 @@ class System {
   // out = X' W v, where v_f = Value(f), plus the prior's diagonal times
   // `prior_times` (nullptr: none).
   template <typename Value>
-  void Gather(const std::vector<double>& weight, const std::vector<double>* prior_times, Value value,
-              std::vector<double>& out) const {
+  void Gather(const std::vector<double>& weight, const std::vector<double>* prior_times,
+              Value value, std::vector<double>& out) const {
     if (prior_times != nullptr) {
       for (std::size_t i = 0; i < size_; ++i) {
         out[i] = prior_[i] * (*prior_times)[i];
@@ -99,27 +101,32 @@ class System {
   }
 
   // out = (X' W X + Prior) p
-  void Multiply(const std::vector<double>& weight, const std::vector<double>& p, std::vector<double>& out) const {
+  void Multiply(const std::vector<double>& weight, const std::vector<double>& p,
+                std::vector<double>& out) const {
     if (use_interaction_) {
-      Gather(weight, &p, [&](std::size_t f) { return Predict(p, f); }, out);
+      Gather(
+          weight, &p, [&](std::size_t f) { return Predict(p, f); }, out);
       return;
     }
     // The common case without the interaction term, written out so that the
     // subject's and the groups' parameters stay in registers.
     const double* group = p.data() + group_at_;
     const double* severity = p.data() + severity_at_;
-    Gather(weight, &p,
-           [&](std::size_t f) {
-             return p[static_cast<std::size_t>(obs_.subject[f])] + group[obs_.group[f]] + severity[obs_.rater[f]];
-           },
-           out);
+    Gather(
+        weight, &p,
+        [&](std::size_t f) {
+          return p[static_cast<std::size_t>(obs_.subject[f])] + group[obs_.group[f]] +
+                 severity[obs_.rater[f]];
+        },
+        out);
   }
 
   // The Jacobi preconditioner: the diagonal of X' W X + Prior.
   void Diagonal(const std::vector<double>& weight, std::vector<double>& out) const {
     std::vector<double> ones(size_, 1.0);
     out.resize(size_);
-    Gather(weight, &ones, [](std::size_t) { return 1.0; }, out);
+    Gather(
+        weight, &ones, [](std::size_t) { return 1.0; }, out);
   }
 
  private:
@@ -136,8 +143,9 @@ class System {
 
 // Preconditioned conjugate gradient from the current p (warm start).
 // Returns the iterations used; sets *converged.
-int SolveInPlace(const System& system, const std::vector<double>& weight, const std::vector<double>& rhs,
-                 const FitOptions& options, std::vector<double>& p, bool* converged) {
+int SolveInPlace(const System& system, const std::vector<double>& weight,
+                 const std::vector<double>& rhs, const FitOptions& options, std::vector<double>& p,
+                 bool* converged) {
   const std::size_t n = system.size();
   std::vector<double> inverse_diagonal;
   system.Diagonal(weight, inverse_diagonal);
@@ -218,7 +226,8 @@ Fit FitSorted(const Observations& obs, const FitOptions& options) {
   std::vector<double> residual(n, 0.0);
   const int rounds = options.huber_k > 0 ? 1 + std::max(options.robust_rounds, 0) : 1;
   for (int round = 0; round < rounds; ++round) {
-    system.Gather(fit.weight, nullptr, [&](std::size_t f) { return obs.score[f] - fit.grand_mean; }, rhs);
+    system.Gather(
+        fit.weight, nullptr, [&](std::size_t f) { return obs.score[f] - fit.grand_mean; }, rhs);
     bool converged = true;
     fit.iterations += SolveInPlace(system, fit.weight, rhs, options, p, &converged);
     fit.converged = fit.converged && converged;
@@ -265,7 +274,8 @@ Fit FitSorted(const Observations& obs, const FitOptions& options) {
   for (std::size_t f = 0; f < n; ++f) {
     // The interaction stays in the marks: it is what a group sees that the
     // others do not, and the engine's pooling of group views deals with it.
-    fit.adjustment[f] = fit.severity[static_cast<std::size_t>(obs.rater[f])] + fit.group_effect[obs.group[f]];
+    fit.adjustment[f] =
+        fit.severity[static_cast<std::size_t>(obs.rater[f])] + fit.group_effect[obs.group[f]];
     final_weight_sum += fit.weight[f];
     weighted_adjustment += fit.weight[f] * fit.adjustment[f];
   }

@@ -57,8 +57,8 @@ struct FitOptions {
 
 struct Fit {
   double grand_mean = 0;
-  std::vector<double> quality;      // per subject, relative to grand_mean
-  std::vector<double> severity;     // per rater
+  std::vector<double> quality;   // per subject, relative to grand_mean
+  std::vector<double> severity;  // per rater
   std::array<double, kRaterGroupCount> group_effect{};
   std::vector<double> interaction;  // [subject * kRaterGroupCount + group]
   // Per observation: the final weight (base x robust) and the points to

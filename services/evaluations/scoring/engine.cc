@@ -43,6 +43,8 @@ absl::StatusOr<CampaignResult> Scorer::Run() {
 
 }  // namespace internal
 
-absl::StatusOr<CampaignResult> ScoreCampaign(const Campaign& campaign) { return internal::Scorer(campaign).Run(); }
+absl::StatusOr<CampaignResult> ScoreCampaign(const Campaign& campaign) {
+  return internal::Scorer(campaign).Run();
+}
 
 }  // namespace kaoping::scoring

@@ -49,33 +49,34 @@ std::string TieBreakText(TieBreak tie) {
 std::string ExplainSubject(const CampaignResult& result, const SubjectResult& subject,
                            const ScoringConfig& config) {
   std::vector<std::string> lines;
-  lines.push_back(absl::StrCat("subject ", subject.subject_id, " (unit ", subject.unit_id, "): ",
-                               subject.forms_submitted, " forms submitted, ", subject.forms_with_marks,
-                               " with marks that count"));
+  lines.push_back(absl::StrCat("subject ", subject.subject_id, " (unit ", subject.unit_id,
+                               "): ", subject.forms_submitted, " forms submitted, ",
+                               subject.forms_with_marks, " with marks that count"));
   if (subject.suppressed) {
-    lines.push_back(absl::StrCat("fewer than ", config.min_group_forms,
-                                 " forms in all: figures for the assessment team only, never shown on a "
-                                 "dashboard"));
+    lines.push_back(
+        absl::StrCat("fewer than ", config.min_group_forms,
+                     " forms in all: figures for the assessment team only, never shown on a "
+                     "dashboard"));
   }
   if (subject.scored) {
     lines.push_back(absl::StrCat("raw composite ", Points(subject.raw_composite), ", calibrated ",
                                  Points(subject.calibrated_composite), " (",
                                  Signed(subject.calibrated_composite - subject.raw_composite),
-                                 " from calibration), deductions ", Points(subject.deductions), ", final ",
-                                 Points(subject.final_score)));
+                                 " from calibration), deductions ", Points(subject.deductions),
+                                 ", final ", Points(subject.final_score)));
     std::vector<std::string> dims;
     for (const DimensionOutcome& dim : subject.dimensions) {
       if (dim.weight > 0) {
-        dims.push_back(absl::StrFormat("%s %.2f/%.2f (weight %.2f)", DimensionName(dim.dimension), dim.raw,
-                                       dim.calibrated, dim.weight));
+        dims.push_back(absl::StrFormat("%s %.2f/%.2f (weight %.2f)", DimensionName(dim.dimension),
+                                       dim.raw, dim.calibrated, dim.weight));
       }
     }
     lines.push_back(absl::StrCat("dimensions raw/calibrated: ", absl::StrJoin(dims, "; ")));
   }
   for (const GroupOutcome& group : subject.groups) {
     std::string line = absl::StrFormat("group %s: %d forms, weight %.3f, raw %.2f, calibrated %.2f",
-                                       RaterGroupName(group.group), group.forms, group.weight, group.raw,
-                                       group.calibrated);
+                                       RaterGroupName(group.group), group.forms, group.weight,
+                                       group.raw, group.calibrated);
     if (!group.merged.empty()) {
       std::vector<std::string> names;
       for (RaterGroup merged : group.merged) {
@@ -90,8 +91,9 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
                                       config.trim_fraction * 100, config.trim_min_forms));
     }
     if (group.pooled > 0) {
-      absl::StrAppend(&line, absl::StrFormat("; view %.2f after pooling %.0f%% toward the consensus %.2f", group.view,
-                                             100 * group.pooled, subject.consensus));
+      absl::StrAppend(&line,
+                      absl::StrFormat("; view %.2f after pooling %.0f%% toward the consensus %.2f",
+                                      group.view, 100 * group.pooled, subject.consensus));
     }
     lines.push_back(std::move(line));
   }
@@ -105,12 +107,13 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
     if (form.raw_status == FormStatus::kNoMarks) {
       absl::StrAppend(&line, StatusText(form.raw_status));
     } else {
-      absl::StrAppend(&line, "raw ", Points(form.raw_score), " ", StatusText(form.raw_status), "; calibrated ",
-                      Points(form.calibrated_score), " ", StatusText(form.calibrated_status), " (",
-                      Signed(-form.adjustment), ": removes rater severity ", Signed(rater.severity), " from ",
-                      rater.forms, rater.forms == 1 ? " form" : " forms", " and group effect ",
-                      Signed(result.summary.group_effects[static_cast<std::size_t>(form.group)]), ")",
-                      absl::StrFormat(", weight %.2f", form.weight));
+      absl::StrAppend(&line, "raw ", Points(form.raw_score), " ", StatusText(form.raw_status),
+                      "; calibrated ", Points(form.calibrated_score), " ",
+                      StatusText(form.calibrated_status), " (", Signed(-form.adjustment),
+                      ": removes rater severity ", Signed(rater.severity), " from ", rater.forms,
+                      rater.forms == 1 ? " form" : " forms", " and group effect ",
+                      Signed(result.summary.group_effects[static_cast<std::size_t>(form.group)]),
+                      ")", absl::StrFormat(", weight %.2f", form.weight));
       if (rater.straight_lining) {
         absl::StrAppend(&line, "; rater straight-lines (every mark identical), down-weighted");
       }
@@ -120,10 +123,12 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
   for (const LeadOutcome& lead : subject.leads) {
     switch (lead.severity) {
       case Severity::kNote:
-        lines.push_back(absl::StrCat("lead ", lead.lead_id, " NOTE: recorded, no effect on the score"));
+        lines.push_back(
+            absl::StrCat("lead ", lead.lead_id, " NOTE: recorded, no effect on the score"));
         break;
       case Severity::kDeduct:
-        lines.push_back(absl::StrCat("lead ", lead.lead_id, " DEDUCT: -", Points(lead.points), " points"));
+        lines.push_back(
+            absl::StrCat("lead ", lead.lead_id, " DEDUCT: -", Points(lead.points), " points"));
         break;
       case Severity::kVeto:
         lines.push_back(absl::StrCat("lead ", lead.lead_id, " VETO: overrides every score"));
@@ -131,9 +136,10 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
     }
   }
   if (subject.agreement.has_value()) {
-    lines.push_back(absl::StrFormat("agreement r_wg %.2f (1 = consensus, 0 = no more than chance); %d "
-                                    "forms with every mark identical",
-                                    *subject.agreement, subject.uniform_forms));
+    lines.push_back(
+        absl::StrFormat("agreement r_wg %.2f (1 = consensus, 0 = no more than chance); %d "
+                        "forms with every mark identical",
+                        *subject.agreement, subject.uniform_forms));
   }
   std::string grade = absl::StrCat("proposed grade ", GradeName(subject.proposed_grade), ": ");
   switch (subject.grade_reason) {
@@ -147,25 +153,28 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
       }
       break;
     case GradeReason::kThreshold: {
-      absl::StrAppend(&grade, "final ", Points(subject.final_score), " against thresholds GOOD >= ",
-                      Points(config.grade_thresholds[0]), ", FAIRLY_GOOD >= ", Points(config.grade_thresholds[1]),
-                      ", AVERAGE >= ", Points(config.grade_thresholds[2]), "; rank ", subject.rank, " of ",
-                      result.summary.scored_subjects);
+      absl::StrAppend(&grade, "final ", Points(subject.final_score),
+                      " against thresholds GOOD >= ", Points(config.grade_thresholds[0]),
+                      ", FAIRLY_GOOD >= ", Points(config.grade_thresholds[1]),
+                      ", AVERAGE >= ", Points(config.grade_thresholds[2]), "; rank ", subject.rank,
+                      " of ", result.summary.scored_subjects);
       if (subject.proposed_grade == Grade::kGood) {
         absl::StrAppend(&grade, ", within the top-grade quota of ", result.summary.top_grade_quota);
       }
       break;
     }
     case GradeReason::kQuotaDemoted:
-      absl::StrAppend(&grade, "GOOD by threshold (final ", Points(subject.final_score), " >= ",
-                      Points(config.grade_thresholds[0]), ") but rank ", subject.rank, " is beyond the quota of ",
-                      result.summary.top_grade_quota, " GOOD grades (",
-                      absl::StrFormat("%g%% of %d", config.top_grade_quota * 100, result.summary.scored_subjects),
+      absl::StrAppend(&grade, "GOOD by threshold (final ", Points(subject.final_score),
+                      " >= ", Points(config.grade_thresholds[0]), ") but rank ", subject.rank,
+                      " is beyond the quota of ", result.summary.top_grade_quota, " GOOD grades (",
+                      absl::StrFormat("%g%% of %d", config.top_grade_quota * 100,
+                                      result.summary.scored_subjects),
                       " scored subjects, rounded down)");
       break;
   }
   if (subject.quota_tie_break != TieBreak::kNone) {
-    absl::StrAppend(&grade, "; its final score ties the subject across the quota boundary, decided by ",
+    absl::StrAppend(&grade,
+                    "; its final score ties the subject across the quota boundary, decided by ",
                     TieBreakText(subject.quota_tie_break));
   }
   lines.push_back(std::move(grade));

@@ -187,7 +187,7 @@ enum class FormStatus : std::uint8_t {
 
 // How one form entered its subject's score.
 struct FormOutcome {
-  std::int32_t rater = 0;  // index into CampaignResult::raters
+  std::int32_t rater = 0;                    // index into CampaignResult::raters
   RaterGroup group = RaterGroup::kPeer;      // as submitted
   RaterGroup scored_in = RaterGroup::kPeer;  // after merging small groups
   FormStatus raw_status = FormStatus::kCounted;
@@ -318,10 +318,10 @@ struct CampaignSummary {
   std::int64_t marks = 0;
   int raters = 0;
   int straight_liners = 0;
-  int components = 0;            // of the rater-subject graph
-  double good_mark_share = 0;    // over the whole campaign
-  double grand_mean = 0;         // weighted mean form score, points
-  double residual_sd = 0;        // of the calibration fit, points
+  int components = 0;                                    // of the rater-subject graph
+  double good_mark_share = 0;                            // over the whole campaign
+  double grand_mean = 0;                                 // weighted mean form score, points
+  double residual_sd = 0;                                // of the calibration fit, points
   std::array<double, kRaterGroupCount> group_effects{};  // points, removed
   // Pooling of group views: the prior used (pseudo-forms; capped at 1e6 when
   // groups agree within noise) and the estimated spread of real group

@@ -27,7 +27,8 @@ constexpr double kFloorSlack = 1e-9;
 
 // Composite of per-dimension values over the dimensions present; false when
 // no present dimension has weight.
-inline bool Composite(const double* dims, std::uint8_t mask, const double* dimension_weights, double* out) {
+inline bool Composite(const double* dims, std::uint8_t mask, const double* dimension_weights,
+                      double* out) {
   double sum = 0;
   double weight = 0;
   for (std::size_t d = 0; d < kD; ++d) {
@@ -119,7 +120,9 @@ struct Cell {
   }
 
   // Kish's effective number of forms: what the weights leave of the count.
-  double EffectiveForms() const { return weight_squared > 0 ? weight * weight / weight_squared : 0.0; }
+  double EffectiveForms() const {
+    return weight_squared > 0 ? weight * weight / weight_squared : 0.0;
+  }
 };
 
 // One subject under one view (raw or calibrated): its reporting groups and

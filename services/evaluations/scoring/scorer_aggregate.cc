@@ -27,7 +27,9 @@ constexpr double kNoDisagreementPrior = 1e6;
 // rater-subject graph.
 class DisjointSets {
  public:
-  explicit DisjointSets(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+  explicit DisjointSets(std::size_t n) : parent_(n) {
+    std::iota(parent_.begin(), parent_.end(), 0);
+  }
   std::size_t Find(std::size_t x) {
     while (parent_[x] != x) {
       parent_[x] = parent_[parent_[x]];
@@ -50,8 +52,9 @@ class DisjointSets {
 
 // Orders `members` (rows of one group) by score and marks the trimmed ends;
 // returns how many were trimmed.
-int Trim(std::vector<std::int32_t>& members, const std::vector<double>& score, const std::vector<std::int32_t>& rater,
-         const ScoringConfig& config, std::vector<FormStatus>& status) {
+int Trim(std::vector<std::int32_t>& members, const std::vector<double>& score,
+         const std::vector<std::int32_t>& rater, const ScoringConfig& config,
+         std::vector<FormStatus>& status) {
   const std::size_t n = members.size();
   for (std::int32_t row : members) {
     status[static_cast<std::size_t>(row)] = FormStatus::kCounted;
@@ -59,7 +62,8 @@ int Trim(std::vector<std::int32_t>& members, const std::vector<double>& score, c
   if (static_cast<int>(n) < config.trim_min_forms) {
     return 0;
   }
-  const std::size_t k = static_cast<std::size_t>(std::floor(config.trim_fraction * static_cast<double>(n) + kFloorSlack));
+  const std::size_t k = static_cast<std::size_t>(
+      std::floor(config.trim_fraction * static_cast<double>(n) + kFloorSlack));
   if (k == 0) {
     return 0;
   }
@@ -68,7 +72,8 @@ int Trim(std::vector<std::int32_t>& members, const std::vector<double>& score, c
   std::sort(members.begin(), members.end(), [&](std::int32_t a, std::int32_t b) {
     const double sa = score[static_cast<std::size_t>(a)];
     const double sb = score[static_cast<std::size_t>(b)];
-    return sa != sb ? sa < sb : rater[static_cast<std::size_t>(a)] < rater[static_cast<std::size_t>(b)];
+    return sa != sb ? sa < sb
+                    : rater[static_cast<std::size_t>(a)] < rater[static_cast<std::size_t>(b)];
   });
   for (std::size_t i = 0; i < k; ++i) {
     status[static_cast<std::size_t>(members[i])] = FormStatus::kTrimmedLow;
@@ -77,10 +82,10 @@ int Trim(std::vector<std::int32_t>& members, const std::vector<double>& score, c
   return static_cast<int>(2 * k);
 }
 
-Cells Accumulate(const std::array<std::vector<std::int32_t>, kG>& members, const std::vector<double>& dims,
-                 const std::vector<double>& score, const std::vector<double>* weight,
-                 const std::vector<std::uint8_t>& dimension_mask, const std::vector<FormStatus>& status,
-                 const double* dimension_weights) {
+Cells Accumulate(const std::array<std::vector<std::int32_t>, kG>& members,
+                 const std::vector<double>& dims, const std::vector<double>& score,
+                 const std::vector<double>* weight, const std::vector<std::uint8_t>& dimension_mask,
+                 const std::vector<FormStatus>& status, const double* dimension_weights) {
   Cells cells;
   for (std::size_t g = 0; g < kG; ++g) {
     for (std::int32_t member : members[g]) {
@@ -110,8 +115,8 @@ struct Combined {
 // Group views (pulled toward the consensus by 1 - keep[g]) combined with the
 // group weights into dimension scores and the composite. keep = 1 leaves a
 // group's means exactly as they are (the raw figures).
-Combined Combine(const Cells& cells, const std::array<double, kG>& group_weight, const std::array<double, kG>& keep,
-                 const double* dimension_weights) {
+Combined Combine(const Cells& cells, const std::array<double, kG>& group_weight,
+                 const std::array<double, kG>& keep, const double* dimension_weights) {
   Combined out;
   for (std::size_t g = 0; g < kG; ++g) {
     const Cell& cell = cells.group[g];
@@ -165,13 +170,14 @@ void Scorer::FindStraightLinersAndComponents() {
   }
   straight_lining_.assign(rater_count_, 0);
   for (std::size_t r = 0; r < rater_count_; ++r) {
-    straight_lining_[r] =
-        rater_forms_[r] >= config_.straight_line_min_forms && rater_grade[r] != 0 && rater_grade[r] != kMixed;
+    straight_lining_[r] = rater_forms_[r] >= config_.straight_line_min_forms &&
+                          rater_grade[r] != 0 && rater_grade[r] != kMixed;
   }
 
   DisjointSets sets(subject_count_ + rater_count_);
   for (std::size_t row = 0; row < form_count_; ++row) {
-    sets.Join(static_cast<std::size_t>(forms_.subject[row]), subject_count_ + static_cast<std::size_t>(forms_.rater[row]));
+    sets.Join(static_cast<std::size_t>(forms_.subject[row]),
+              subject_count_ + static_cast<std::size_t>(forms_.rater[row]));
   }
   // Roots are each set's smallest member, so labelling in subject order is
   // stable.
@@ -264,7 +270,8 @@ void Scorer::Calibrate() {
               : 0.0;
     }
     Composite(forms_.cal_dims.data() + row * kD, forms_.dimension_mask[row],
-              DimensionWeights(static_cast<std::size_t>(forms_.subject[row])), &forms_.cal_score[row]);
+              DimensionWeights(static_cast<std::size_t>(forms_.subject[row])),
+              &forms_.cal_score[row]);
   }
 }
 
@@ -351,13 +358,14 @@ void Scorer::AggregateSubject(std::size_t s) {
   for (std::size_t g = 0; g < kG; ++g) {
     trimmed_raw[g] = Trim(members_[g], forms_.raw_score, forms_.rater, config_, forms_.raw_status);
   }
-  const Cells raw_cells = Accumulate(members_, forms_.raw_dims, forms_.raw_score, nullptr, forms_.dimension_mask,
-                                     forms_.raw_status, dimension_weights);
+  const Cells raw_cells = Accumulate(members_, forms_.raw_dims, forms_.raw_score, nullptr,
+                                     forms_.dimension_mask, forms_.raw_status, dimension_weights);
   for (std::size_t g = 0; g < kG; ++g) {
     trimmed_cal[g] = Trim(members_[g], forms_.cal_score, forms_.rater, config_, forms_.cal_status);
   }
-  cal_cells_[s] = Accumulate(members_, forms_.cal_dims, forms_.cal_score, config_.calibrate ? &forms_.weight : nullptr,
-                             forms_.dimension_mask, forms_.cal_status, dimension_weights);
+  cal_cells_[s] = Accumulate(members_, forms_.cal_dims, forms_.cal_score,
+                             config_.calibrate ? &forms_.weight : nullptr, forms_.dimension_mask,
+                             forms_.cal_status, dimension_weights);
   const Combined raw = Combine(raw_cells, group_weight, {1.0, 1.0, 1.0, 1.0}, dimension_weights);
   out.scored = raw.scored;
   out.suppressed = out.forms_with_marks < config_.min_group_forms;
@@ -508,7 +516,8 @@ double Scorer::EstimateViewPrior() {
   }
   const double tau_squared = coefficient > 0 ? std::max(0.0, excess / coefficient) : 0.0;
   result_.summary.group_view_sd = std::sqrt(tau_squared);
-  return tau_squared > 0 ? std::min(noise / tau_squared, kNoDisagreementPrior) : kNoDisagreementPrior;
+  return tau_squared > 0 ? std::min(noise / tau_squared, kNoDisagreementPrior)
+                         : kNoDisagreementPrior;
 }
 
 // Second pass: each group's calibrated view pulled toward the subject's
@@ -528,7 +537,8 @@ void Scorer::PoolGroupViews() {
     }
     return;
   }
-  const double prior = config_.group_view_prior_forms >= 0 ? config_.group_view_prior_forms : EstimateViewPrior();
+  const double prior =
+      config_.group_view_prior_forms >= 0 ? config_.group_view_prior_forms : EstimateViewPrior();
   result_.summary.group_view_prior = prior;
   for (std::size_t s = 0; s < subject_count_; ++s) {
     SubjectResult& out = result_.subjects[s];

@@ -66,7 +66,8 @@ Grade ThresholdGrade(double score, const ScoringConfig& config) {
 void Scorer::ApplyLeads() {
   for (std::int32_t i : lead_order_) {
     const Lead& lead = campaign_.leads[static_cast<std::size_t>(i)];
-    SubjectResult& out = result_.subjects[static_cast<std::size_t>(lead_subject_[static_cast<std::size_t>(i)])];
+    SubjectResult& out =
+        result_.subjects[static_cast<std::size_t>(lead_subject_[static_cast<std::size_t>(i)])];
     LeadOutcome outcome;
     outcome.lead_id = lead.id;
     outcome.severity = lead.severity;
@@ -102,8 +103,8 @@ void Scorer::ProposeGrades() {
     return RanksBefore(result_.subjects[a], a, result_.subjects[b], b);
   });
   summary.scored_subjects = static_cast<int>(ranked.size());
-  summary.top_grade_quota =
-      static_cast<int>(std::floor(config_.top_grade_quota * static_cast<double>(ranked.size()) + kFloorSlack));
+  summary.top_grade_quota = static_cast<int>(
+      std::floor(config_.top_grade_quota * static_cast<double>(ranked.size()) + kFloorSlack));
   std::size_t last_awarded = subject_count_;
   std::size_t first_demoted = subject_count_;
   for (std::size_t position = 0; position < ranked.size(); ++position) {
@@ -132,8 +133,9 @@ void Scorer::ProposeGrades() {
       if (out.vetoed || out.threshold_grade != Grade::kGood || out.final_score != boundary) {
         continue;
       }
-      const SubjectResult& other = out.grade_reason == GradeReason::kQuotaDemoted ? result_.subjects[last_awarded]
-                                                                                  : result_.subjects[first_demoted];
+      const SubjectResult& other = out.grade_reason == GradeReason::kQuotaDemoted
+                                       ? result_.subjects[last_awarded]
+                                       : result_.subjects[first_demoted];
       out.quota_tie_break = DecidingKey(out, other);
     }
   }
@@ -207,10 +209,11 @@ void Scorer::DescribeUnits() {
       unit.raw_mean /= scored[u];
       unit.calibrated_mean /= scored[u];
     }
-    unit.good_mark_share = unit.marks > 0 ? static_cast<double>(good_marks[u]) / static_cast<double>(unit.marks) : 0.0;
-    unit.good_overall_share = overall_graded[u] > 0
-                                  ? static_cast<double>(overall_good[u]) / static_cast<double>(overall_graded[u])
-                                  : 0.0;
+    unit.good_mark_share =
+        unit.marks > 0 ? static_cast<double>(good_marks[u]) / static_cast<double>(unit.marks) : 0.0;
+    unit.good_overall_share = overall_graded[u] > 0 ? static_cast<double>(overall_good[u]) /
+                                                          static_cast<double>(overall_graded[u])
+                                                    : 0.0;
     unit.lenient = unit.marks > 0 && unit.good_mark_share >= config_.lenient_unit_share;
     summary.marks += unit.marks;
     all_good += good_marks[u];
@@ -224,8 +227,8 @@ void Scorer::Summarize() {
   summary.subjects = static_cast<int>(subject_count_);
   summary.forms = static_cast<int>(form_count_);
   summary.raters = static_cast<int>(rater_count_);
-  summary.straight_liners =
-      static_cast<int>(std::count(straight_lining_.begin(), straight_lining_.end(), std::uint8_t{1}));
+  summary.straight_liners = static_cast<int>(
+      std::count(straight_lining_.begin(), straight_lining_.end(), std::uint8_t{1}));
   summary.grand_mean = grand_mean_;
   summary.residual_sd = fit_.residual_sd;
   summary.solver_iterations = fit_.iterations;

@@ -26,7 +26,8 @@ namespace {
 // Bounds that keep every sum of products far from overflow.
 constexpr double kMaxWeight = 1e9;
 constexpr double kMaxPoints = 1e6;
-constexpr char kGradeChoices[] = "must be one of GOOD, FAIRLY_GOOD, AVERAGE, POOR or unspecified (skipped)";
+constexpr char kGradeChoices[] =
+    "must be one of GOOD, FAIRLY_GOOD, AVERAGE, POOR or unspecified (skipped)";
 
 std::string Quoted(absl::string_view text) { return absl::StrCat("\"", text, "\""); }
 
@@ -66,7 +67,8 @@ std::vector<std::int32_t> OrderByName(const std::vector<absl::string_view>& name
     if (a.low != b.low) {
       return a.low < b.low;
     }
-    const int order = names[static_cast<std::size_t>(a.index)].compare(names[static_cast<std::size_t>(b.index)]);
+    const int order =
+        names[static_cast<std::size_t>(a.index)].compare(names[static_cast<std::size_t>(b.index)]);
     return order != 0 ? order < 0 : a.index < b.index;
   });
   std::vector<std::int32_t> order(names.size());
@@ -92,13 +94,15 @@ absl::Status Scorer::ReadSubjects() {
       return Invalid(absl::StrCat(at, ".id"), "must not be empty");
     }
     if (subject.tier > PostTier::kStaff) {
-      return Invalid(absl::StrCat(at, ".tier"), absl::StrCat("unknown post tier ", static_cast<int>(subject.tier),
-                                                             "; must be one of PRINCIPAL, DEPUTY, FRONTLINE, STAFF"));
+      return Invalid(absl::StrCat(at, ".tier"),
+                     absl::StrCat("unknown post tier ", static_cast<int>(subject.tier),
+                                  "; must be one of PRINCIPAL, DEPUTY, FRONTLINE, STAFF"));
     }
     double dimension_weight_sum = 0;
     for (std::size_t d = 0; d < kD; ++d) {
       if (!IsWeight(subject.dimension_weights[d])) {
-        return Invalid(absl::StrCat(at, ".dimension_weights[", d, "] (", DimensionName(static_cast<Dimension>(d)), ")"),
+        return Invalid(absl::StrCat(at, ".dimension_weights[", d, "] (",
+                                    DimensionName(static_cast<Dimension>(d)), ")"),
                        "must be a finite number in [0, 1e9]");
       }
       dimension_weight_sum += subject.dimension_weights[d];
@@ -109,13 +113,15 @@ absl::Status Scorer::ReadSubjects() {
     for (std::size_t c = 0; c < subject.criteria.size(); ++c) {
       const Criterion& criterion = subject.criteria[c];
       if (criterion.dimension > Dimension::kSelfDiscipline) {
-        return Invalid(absl::StrCat(at, ".criteria[", c, "].dimension"),
-                       absl::StrCat("unknown dimension ", static_cast<int>(criterion.dimension),
-                                    "; must be one of LOYALTY, STEADFASTNESS, RESPONSIBILITY, CAPABILITY, "
-                                    "SELF_DISCIPLINE"));
+        return Invalid(
+            absl::StrCat(at, ".criteria[", c, "].dimension"),
+            absl::StrCat("unknown dimension ", static_cast<int>(criterion.dimension),
+                         "; must be one of LOYALTY, STEADFASTNESS, RESPONSIBILITY, CAPABILITY, "
+                         "SELF_DISCIPLINE"));
       }
       if (!IsWeight(criterion.weight)) {
-        return Invalid(absl::StrCat(at, ".criteria[", c, "].weight"), "must be a finite number in [0, 1e9]");
+        return Invalid(absl::StrCat(at, ".criteria[", c, "].weight"),
+                       "must be a finite number in [0, 1e9]");
       }
     }
   }
@@ -145,10 +151,12 @@ absl::Status Scorer::ReadSubjects() {
   for (std::size_t s = 0; s < subject_count_; ++s) {
     const Subject& subject = subjects[static_cast<std::size_t>(subject_input_[s])];
     for (std::size_t c = 0; c < subject.criteria.size(); ++c) {
-      criterion_dimension_[criteria_at_[s] + c] = static_cast<std::uint8_t>(subject.criteria[c].dimension);
+      criterion_dimension_[criteria_at_[s] + c] =
+          static_cast<std::uint8_t>(subject.criteria[c].dimension);
       criterion_weight_[criteria_at_[s] + c] = subject.criteria[c].weight;
     }
-    std::copy(subject.dimension_weights.begin(), subject.dimension_weights.end(), dimension_weight_.begin() + s * kD);
+    std::copy(subject.dimension_weights.begin(), subject.dimension_weights.end(),
+              dimension_weight_.begin() + s * kD);
   }
   grade_counts_.assign(criteria_at_[subject_count_] * kGradeCount, 0);
   return absl::OkStatus();
@@ -181,7 +189,8 @@ absl::Status Scorer::ReadForms() {
     }
     if (form.overall > Grade::kPoor) {
       return Invalid(absl::StrCat("forms[", i, "].overall"),
-                     absl::StrCat("grade ", static_cast<int>(form.overall), " is out of range; ", kGradeChoices));
+                     absl::StrCat("grade ", static_cast<int>(form.overall), " is out of range; ",
+                                  kGradeChoices));
     }
     fact.group = static_cast<std::uint8_t>(form.group);
     fact.overall = static_cast<std::uint8_t>(form.overall);
@@ -200,7 +209,8 @@ absl::Status Scorer::ReadForms() {
     if (previous_rater >= 0 && form.rater_id == previous_rater_id) {
       fact.rater = previous_rater;
     } else {
-      auto [it, inserted] = rater_number.try_emplace(form.rater_id, static_cast<std::int32_t>(rater_names_.size()));
+      auto [it, inserted] =
+          rater_number.try_emplace(form.rater_id, static_cast<std::int32_t>(rater_names_.size()));
       if (inserted) {
         rater_names_.push_back(form.rater_id);
       }
@@ -211,8 +221,8 @@ absl::Status Scorer::ReadForms() {
     const std::size_t criteria = criteria_at_[s + 1] - criteria_at_[s];
     if (form.grades.size() != criteria) {
       return Invalid(absl::StrCat("forms[", i, "].grades"),
-                     absl::StrCat(form.grades.size(), " grades for the ", criteria, " criteria of subject ",
-                                  Quoted(form.subject_id)));
+                     absl::StrCat(form.grades.size(), " grades for the ", criteria,
+                                  " criteria of subject ", Quoted(form.subject_id)));
     }
     // The hot loop: 25 marks per form, 3 million per county campaign.
     const std::uint8_t* dimension_of = criterion_dimension_.data() + criteria_at_[s];
@@ -242,8 +252,8 @@ absl::Status Scorer::ReadForms() {
       for (std::size_t c = 0; c < criteria; ++c) {
         if (static_cast<std::uint8_t>(form.grades[c]) > kGradeCount) {
           return Invalid(absl::StrCat("forms[", i, "].grades[", c, "]"),
-                         absl::StrCat("grade ", static_cast<int>(form.grades[c]), " is out of range; ",
-                                      kGradeChoices));
+                         absl::StrCat("grade ", static_cast<int>(form.grades[c]),
+                                      " is out of range; ", kGradeChoices));
         }
       }
     }
@@ -255,7 +265,8 @@ absl::Status Scorer::ReadForms() {
     }
     fact.first_grade = first;
     fact.uniform = fact.marks > 0 && uniform ? 1 : 0;
-    fact.scored = Composite(fact.dims.data(), fact.dimension_mask, DimensionWeights(s), &fact.score) ? 1 : 0;
+    fact.scored =
+        Composite(fact.dims.data(), fact.dimension_mask, DimensionWeights(s), &fact.score) ? 1 : 0;
   }
   return absl::OkStatus();
 }
@@ -297,13 +308,15 @@ absl::Status Scorer::OrderForms() {
       return ra != rb ? ra < rb : a < b;
     });
     for (auto it = begin; it != end && it + 1 != end; ++it) {
-      if (facts_[static_cast<std::size_t>(*it)].rater == facts_[static_cast<std::size_t>(*(it + 1))].rater) {
+      if (facts_[static_cast<std::size_t>(*it)].rater ==
+          facts_[static_cast<std::size_t>(*(it + 1))].rater) {
         const std::int32_t first = std::min(*it, *(it + 1));
         const std::int32_t second = std::max(*it, *(it + 1));
         const Form& form = campaign_.forms[static_cast<std::size_t>(second)];
-        return Invalid(absl::StrCat("forms[", second, "]"),
-                       absl::StrCat("duplicate form by rater ", Quoted(form.rater_id), " on subject ",
-                                    Quoted(form.subject_id), " (also forms[", first, "])"));
+        return Invalid(
+            absl::StrCat("forms[", second, "]"),
+            absl::StrCat("duplicate form by rater ", Quoted(form.rater_id), " on subject ",
+                         Quoted(form.subject_id), " (also forms[", first, "])"));
       }
     }
   }
@@ -334,7 +347,8 @@ absl::Status Scorer::OrderForms() {
     t.scored[row] = fact.scored;
     t.marks[row] = fact.marks;
     t.good_marks[row] = fact.good_marks;
-    std::copy(fact.dims.begin(), fact.dims.end(), t.raw_dims.begin() + static_cast<std::ptrdiff_t>(row * kD));
+    std::copy(fact.dims.begin(), fact.dims.end(),
+              t.raw_dims.begin() + static_cast<std::ptrdiff_t>(row * kD));
     t.raw_score[row] = fact.score;
   }
   t.raw_status.assign(n, FormStatus::kNoMarks);
@@ -359,8 +373,9 @@ absl::Status Scorer::ReadLeads() {
     }
     lead_subject_[i] = it->second;
     if (lead.severity > Severity::kVeto) {
-      return Invalid(absl::StrCat(at, ".severity"), absl::StrCat("unknown severity ", static_cast<int>(lead.severity),
-                                                                 "; must be one of NOTE, DEDUCT, VETO"));
+      return Invalid(absl::StrCat(at, ".severity"),
+                     absl::StrCat("unknown severity ", static_cast<int>(lead.severity),
+                                  "; must be one of NOTE, DEDUCT, VETO"));
     }
     if (!(IsFiniteNonNegative(lead.deduction_points) && lead.deduction_points <= kMaxPoints)) {
       return Invalid(absl::StrCat(at, ".deduction_points"), "must be a finite number in [0, 1e6]");
@@ -378,8 +393,8 @@ absl::Status Scorer::ReadLeads() {
     const std::int32_t b = lead_order_[k];
     if (leads[static_cast<std::size_t>(a)].id == leads[static_cast<std::size_t>(b)].id) {
       return Invalid(absl::StrCat("leads[", std::max(a, b), "].id"),
-                     absl::StrCat("duplicate lead ", Quoted(leads[static_cast<std::size_t>(b)].id), " (also leads[",
-                                  std::min(a, b), "])"));
+                     absl::StrCat("duplicate lead ", Quoted(leads[static_cast<std::size_t>(b)].id),
+                                  " (also leads[", std::min(a, b), "])"));
     }
   }
   return absl::OkStatus();
@@ -397,19 +412,21 @@ using internal::kMaxWeight;
 absl::Status ValidateConfig(const ScoringConfig& config) {
   for (std::size_t i = 0; i < kGradeCount; ++i) {
     if (!(std::abs(config.grade_points[i]) <= kMaxPoints)) {
-      return Invalid(absl::StrCat("config.grade_points[", i, "]"), "must be a finite number within +-1e6");
-    }
-    if (i > 0 && !(config.grade_points[i] <
-                   config.grade_points[i - 1])) {
       return Invalid(absl::StrCat("config.grade_points[", i, "]"),
-                     "must be below the points of the better grade (GOOD > FAIRLY_GOOD > AVERAGE > POOR)");
+                     "must be a finite number within +-1e6");
+    }
+    if (i > 0 && !(config.grade_points[i] < config.grade_points[i - 1])) {
+      return Invalid(
+          absl::StrCat("config.grade_points[", i, "]"),
+          "must be below the points of the better grade (GOOD > FAIRLY_GOOD > AVERAGE > POOR)");
     }
   }
   double group_weight_sum = 0;
   for (std::size_t g = 0; g < kG; ++g) {
     const double w = config.group_weights[g];
     if (!IsWeight(w)) {
-      return Invalid(absl::StrCat("config.group_weights[", g, "] (", RaterGroupName(static_cast<RaterGroup>(g)), ")"),
+      return Invalid(absl::StrCat("config.group_weights[", g, "] (",
+                                  RaterGroupName(static_cast<RaterGroup>(g)), ")"),
                      "must be a finite number in [0, 1e9]");
     }
     group_weight_sum += w;
@@ -429,11 +446,15 @@ absl::Status ValidateConfig(const ScoringConfig& config) {
   if (!IsWeight(config.severity_prior_forms)) {
     return Invalid("config.severity_prior_forms", "must be a finite number in [0, 1e9]");
   }
-  if (!(std::isfinite(config.interaction_prior_forms) && config.interaction_prior_forms <= kMaxWeight)) {
-    return Invalid("config.interaction_prior_forms", "must be a finite number <= 1e9 (< 0 disables)");
+  if (!(std::isfinite(config.interaction_prior_forms) &&
+        config.interaction_prior_forms <= kMaxWeight)) {
+    return Invalid("config.interaction_prior_forms",
+                   "must be a finite number <= 1e9 (< 0 disables)");
   }
-  if (!(std::isfinite(config.group_view_prior_forms) && config.group_view_prior_forms <= kMaxWeight)) {
-    return Invalid("config.group_view_prior_forms", "must be a finite number <= 1e9 (< 0: estimated)");
+  if (!(std::isfinite(config.group_view_prior_forms) &&
+        config.group_view_prior_forms <= kMaxWeight)) {
+    return Invalid("config.group_view_prior_forms",
+                   "must be a finite number <= 1e9 (< 0: estimated)");
   }
   if (!IsWeight(config.huber_k)) {
     return Invalid("config.huber_k", "must be a finite number >= 0 (0 disables)");
@@ -455,10 +476,10 @@ absl::Status ValidateConfig(const ScoringConfig& config) {
   }
   for (std::size_t i = 0; i < 3; ++i) {
     if (!(std::abs(config.grade_thresholds[i]) <= kMaxPoints)) {
-      return Invalid(absl::StrCat("config.grade_thresholds[", i, "]"), "must be a finite number within +-1e6");
+      return Invalid(absl::StrCat("config.grade_thresholds[", i, "]"),
+                     "must be a finite number within +-1e6");
     }
-    if (i > 0 && config.grade_thresholds[i] >
-                     config.grade_thresholds[i - 1]) {
+    if (i > 0 && config.grade_thresholds[i] > config.grade_thresholds[i - 1]) {
       return Invalid(absl::StrCat("config.grade_thresholds[", i, "]"),
                      "must not exceed the threshold of the better grade");
     }

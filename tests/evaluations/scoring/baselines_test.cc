@@ -75,7 +75,8 @@ TEST(ZScore, ErasesRealDifferencesBetweenUnitsThatCalibrationKeeps) {
       const Grade grade = unit == "B" ? (i % 2 ? Grade::kGood : Grade::kFairlyGood)
                                       : (i % 2 ? Grade::kFairlyGood : Grade::kAverage);
       for (int p = 0; p < 4; ++p) {
-        campaign.forms.push_back(MakeForm(absl::StrCat(unit, "-peer", p), RaterGroup::kPeer, subject, grade));
+        campaign.forms.push_back(
+            MakeForm(absl::StrCat(unit, "-peer", p), RaterGroup::kPeer, subject, grade));
       }
       campaign.forms.push_back(MakeForm("county-leader", RaterGroup::kSuperior, subject, grade));
     }

@@ -27,7 +27,8 @@ inline Subject MakeSubject(const std::string& id, const std::string& unit, int c
 }
 
 // A form whose every criterion gets `grade`.
-inline Form MakeForm(const std::string& rater, RaterGroup group, const Subject& subject, Grade grade) {
+inline Form MakeForm(const std::string& rater, RaterGroup group, const Subject& subject,
+                     Grade grade) {
   Form form;
   form.rater_id = rater;
   form.group = group;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "gmock/gmock.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/evaluations/scoring/campaign_builder.h"
 
@@ -111,7 +111,8 @@ TEST(Weights, EmptyGroupsAreLeftOutAndTheRestRenormalized) {
   campaign.config = Plain();
   const Subject subject = MakeSubject("s1", "u1");
   campaign.subjects = {subject};
-  campaign.forms = {MakeForm("a", RaterGroup::kPeer, subject, G), MakeForm("b", RaterGroup::kPeer, subject, F),
+  campaign.forms = {MakeForm("a", RaterGroup::kPeer, subject, G),
+                    MakeForm("b", RaterGroup::kPeer, subject, F),
                     MakeForm("c", RaterGroup::kPeer, subject, A)};
   const CampaignResult result = Score(campaign);
   const SubjectResult& out = result.subjects[0];
@@ -132,7 +133,8 @@ TEST(Merging, SmallLastGroupJoinsThePreviousOneWithItsWeight) {
   for (int i = 0; i < 3; ++i) {
     campaign.forms.push_back(MakeForm(absl::StrCat("sup", i), RaterGroup::kSuperior, subject, G));
     campaign.forms.push_back(MakeForm(absl::StrCat("peer", i), RaterGroup::kPeer, subject, G));
-    campaign.forms.push_back(MakeForm(absl::StrCat("sub", i), RaterGroup::kSubordinate, subject, A));
+    campaign.forms.push_back(
+        MakeForm(absl::StrCat("sub", i), RaterGroup::kSubordinate, subject, A));
   }
   campaign.forms.push_back(MakeForm("pub0", RaterGroup::kPublic, subject, P));
   campaign.forms.push_back(MakeForm("pub1", RaterGroup::kPublic, subject, P));
@@ -162,7 +164,8 @@ TEST(Merging, SmallGroupsCascadeIntoTheNextUntilLargeEnough) {
   campaign.config.min_group_forms = 3;
   const Subject subject = MakeSubject("s1", "u1");
   campaign.subjects = {subject};
-  campaign.forms = {MakeForm("a", RaterGroup::kSuperior, subject, G), MakeForm("b", RaterGroup::kPeer, subject, G),
+  campaign.forms = {MakeForm("a", RaterGroup::kSuperior, subject, G),
+                    MakeForm("b", RaterGroup::kPeer, subject, G),
                     MakeForm("c", RaterGroup::kSubordinate, subject, F)};
   for (int i = 0; i < 4; ++i) {
     campaign.forms.push_back(MakeForm(absl::StrCat("p", i), RaterGroup::kPublic, subject, A));
@@ -182,14 +185,16 @@ TEST(Merging, FewerFormsThanTheMinimumInAllIsSuppressed) {
   Campaign campaign;
   const Subject subject = MakeSubject("s1", "u1");
   campaign.subjects = {subject};
-  campaign.forms = {MakeForm("a", RaterGroup::kSuperior, subject, G), MakeForm("b", RaterGroup::kPublic, subject, A)};
+  campaign.forms = {MakeForm("a", RaterGroup::kSuperior, subject, G),
+                    MakeForm("b", RaterGroup::kPublic, subject, A)};
   const CampaignResult result = Score(campaign);
   const SubjectResult& out = result.subjects[0];
   EXPECT_TRUE(out.suppressed);
   ASSERT_EQ(out.groups.size(), 1u);
   EXPECT_EQ(out.groups[0].forms, 2);
   EXPECT_TRUE(out.scored);
-  EXPECT_THAT(ExplainSubject(result, out, campaign.config), HasSubstr("never shown on a dashboard"));
+  EXPECT_THAT(ExplainSubject(result, out, campaign.config),
+              HasSubstr("never shown on a dashboard"));
 }
 
 // --------------------------------------------------------------- trimming --
@@ -270,8 +275,9 @@ Campaign TwoUnits(double severity_prior) {
             MakeForm(absl::StrCat("leader", leader), RaterGroup::kSuperior, subject, kSixtyEight));
       }
       for (int peer = 0; peer < 3; ++peer) {
-        campaign.forms.push_back(MakeForm(std::string(unit) + absl::StrCat("-peer", peer), RaterGroup::kPeer,
-                                          subject, std::string(unit) == "B" ? kSeventySix : kSixtyEight));
+        campaign.forms.push_back(MakeForm(std::string(unit) + absl::StrCat("-peer", peer),
+                                          RaterGroup::kPeer, subject,
+                                          std::string(unit) == "B" ? kSeventySix : kSixtyEight));
       }
     }
   }
@@ -282,7 +288,8 @@ double UnitGap(const CampaignResult& result, bool calibrated) {
   double a = 0;
   double b = 0;
   for (const SubjectResult& subject : result.subjects) {
-    (subject.unit_id == "A" ? a : b) += (calibrated ? subject.calibrated_composite : subject.raw_composite) / 4;
+    (subject.unit_id == "A" ? a : b) +=
+        (calibrated ? subject.calibrated_composite : subject.raw_composite) / 4;
   }
   return b - a;
 }
@@ -324,7 +331,8 @@ TEST(Calibration, RealDifferencesBetweenUnitsSurvive) {
 
 TEST(Calibration, DisconnectedUnitsAreSeparateComponents) {
   Campaign campaign = TwoUnits(2.0);
-  std::erase_if(campaign.forms, [](const Form& form) { return form.group == RaterGroup::kSuperior; });
+  std::erase_if(campaign.forms,
+                [](const Form& form) { return form.group == RaterGroup::kSuperior; });
   const CampaignResult result = Score(campaign);
   EXPECT_EQ(result.summary.components, 2);
   EXPECT_NE(Find(result, "A0")->component, Find(result, "B0")->component);
@@ -355,8 +363,8 @@ TEST(Calibration, StraightLinersAreFlaggedAndDownWeighted) {
     campaign.subjects.push_back(subject);
     campaign.forms.push_back(MakeForm("liner", RaterGroup::kPeer, subject, G));
     campaign.forms.push_back(MakeForm("varied", RaterGroup::kPeer, subject, {G, F, A, F, G}));
-    campaign.forms.push_back(
-        MakeForm("two-only", RaterGroup::kPeer, subject, i < 2 ? Grade::kFairlyGood : Grade::kUnspecified));
+    campaign.forms.push_back(MakeForm("two-only", RaterGroup::kPeer, subject,
+                                      i < 2 ? Grade::kFairlyGood : Grade::kUnspecified));
   }
   const CampaignResult result = Score(campaign);
   EXPECT_EQ(result.summary.straight_liners, 1);
@@ -405,9 +413,10 @@ TEST(Calibration, GroupViewsArePooledTowardTheConsensusWhenGroupsAgreeWithinNois
     campaign.subjects.push_back(subject);
     for (int r = 0; r < 3; ++r) {
       const auto& grades = marks[static_cast<std::size_t>((r + i) % 3)];
-      campaign.forms.push_back(MakeForm(absl::StrCat("sup", r), RaterGroup::kSuperior, subject, grades));
       campaign.forms.push_back(
-          MakeForm(absl::StrCat("sub", r), RaterGroup::kSubordinate, subject, marks[static_cast<std::size_t>((r + i + 1) % 3)]));
+          MakeForm(absl::StrCat("sup", r), RaterGroup::kSuperior, subject, grades));
+      campaign.forms.push_back(MakeForm(absl::StrCat("sub", r), RaterGroup::kSubordinate, subject,
+                                        marks[static_cast<std::size_t>((r + i + 1) % 3)]));
     }
   }
   const CampaignResult result = Score(campaign);
@@ -431,7 +440,8 @@ TEST(Diagnostics, AgreementIsOneForConsensusZeroForSplitAndAbsentForOneForm) {
   campaign.subjects = {same, split, alone};
   for (int i = 0; i < 4; ++i) {
     campaign.forms.push_back(MakeForm(absl::StrCat("r", i), RaterGroup::kPeer, same, F));
-    campaign.forms.push_back(MakeForm(absl::StrCat("r", i), RaterGroup::kPeer, split, i % 2 ? G : P));
+    campaign.forms.push_back(
+        MakeForm(absl::StrCat("r", i), RaterGroup::kPeer, split, i % 2 ? G : P));
   }
   campaign.forms.push_back(MakeForm("r0", RaterGroup::kPeer, alone, G));
   const CampaignResult result = Score(campaign);
@@ -449,7 +459,8 @@ TEST(Diagnostics, AUnitWhereNearlyEveryoneIsGoodIsVisible) {
   campaign.subjects = {lenient, mixed};
   for (int i = 0; i < 5; ++i) {
     campaign.forms.push_back(MakeForm(absl::StrCat("a", i), RaterGroup::kPeer, lenient, G));
-    campaign.forms.push_back(MakeForm(absl::StrCat("b", i), RaterGroup::kPeer, mixed, i < 2 ? G : F));
+    campaign.forms.push_back(
+        MakeForm(absl::StrCat("b", i), RaterGroup::kPeer, mixed, i < 2 ? G : F));
   }
   const CampaignResult result = Score(campaign);
   ASSERT_EQ(result.units.size(), 2u);
@@ -493,7 +504,8 @@ TEST(Leads, DeductLeadsSubtractAndNotesOnlyRecord) {
   EXPECT_EQ(out.leads[0].lead_id, "L1");
   EXPECT_EQ(out.leads[2].severity, Severity::kNote);
   EXPECT_EQ(out.leads[2].points, 0.0);
-  EXPECT_THAT(ExplainSubject(result, out, campaign.config), HasSubstr("lead L2 DEDUCT: -5.00 points"));
+  EXPECT_THAT(ExplainSubject(result, out, campaign.config),
+              HasSubstr("lead L2 DEDUCT: -5.00 points"));
 }
 
 TEST(Leads, DeductionsNeverTakeTheFinalScoreBelowZero) {
@@ -567,11 +579,13 @@ TEST(Quota, ThirtyPercentOfTenIsThreeByRank) {
   for (const SubjectResult& subject : result.subjects) {
     EXPECT_EQ(subject.threshold_grade, Grade::kGood);
     const bool within = subject.rank <= 3;
-    EXPECT_EQ(subject.proposed_grade, within ? Grade::kGood : Grade::kFairlyGood) << subject.subject_id;
+    EXPECT_EQ(subject.proposed_grade, within ? Grade::kGood : Grade::kFairlyGood)
+        << subject.subject_id;
     EXPECT_EQ(subject.grade_reason, within ? GradeReason::kThreshold : GradeReason::kQuotaDemoted);
   }
   EXPECT_EQ(Find(result, "s00")->rank, 1);
-  EXPECT_THAT(ExplainSubject(result, *Find(result, "s05"), campaign.config), HasSubstr("beyond the quota of 3"));
+  EXPECT_THAT(ExplainSubject(result, *Find(result, "s05"), campaign.config),
+              HasSubstr("beyond the quota of 3"));
 }
 
 TEST(Quota, RoundsDownSoThreeSubjectsGetNoTopGrade) {
@@ -601,7 +615,8 @@ TEST(Quota, TiesAtTheBoundaryAreBrokenBySubjectIdAndSaySo) {
   const CampaignResult result = Score(Ranked(10, {G}));  // ten identical subjects
   for (const SubjectResult& subject : result.subjects) {
     const bool within = subject.subject_id <= "s02";
-    EXPECT_EQ(subject.proposed_grade, within ? Grade::kGood : Grade::kFairlyGood) << subject.subject_id;
+    EXPECT_EQ(subject.proposed_grade, within ? Grade::kGood : Grade::kFairlyGood)
+        << subject.subject_id;
     EXPECT_EQ(subject.quota_tie_break, TieBreak::kSubjectId);
   }
   EXPECT_THAT(ExplainSubject(result, result.subjects[3], ScoringConfig{}), HasSubstr("subject id"));
@@ -691,8 +706,9 @@ TEST(Degenerate, ZeroWeightGroupsAndDimensionsGiveNoScoreNotNaN) {
   subject.dimension_weights = {0, 1, 0, 0, 0};
   Subject only_public = MakeSubject("s2", "u1", 2);
   campaign.subjects = {subject, only_public};
-  campaign.forms = {MakeForm("a", RaterGroup::kPeer, subject, {G, S}),  // marks only in a 0-weight dimension
-                    MakeForm("b", RaterGroup::kPublic, only_public, G)};
+  campaign.forms = {
+      MakeForm("a", RaterGroup::kPeer, subject, {G, S}),  // marks only in a 0-weight dimension
+      MakeForm("b", RaterGroup::kPublic, only_public, G)};
   const CampaignResult result = Score(campaign);
   EXPECT_FALSE(result.subjects[0].scored);
   EXPECT_EQ(result.subjects[0].forms[0].raw_status, FormStatus::kNoMarks);
@@ -707,7 +723,8 @@ TEST(Explanation, NamesMergedTrimmedFormsLeadsAndTheGradeReason) {
   const Subject subject = MakeSubject("s1", "u1");
   campaign.subjects = {subject};
   for (int i = 0; i < 10; ++i) {
-    campaign.forms.push_back(MakeForm(absl::StrCat("peer", i), RaterGroup::kPeer, subject, i == 0 ? P : G));
+    campaign.forms.push_back(
+        MakeForm(absl::StrCat("peer", i), RaterGroup::kPeer, subject, i == 0 ? P : G));
   }
   campaign.forms.push_back(MakeForm("pub", RaterGroup::kPublic, subject, F));
   campaign.leads = {{"L9", "s1", Severity::kDeduct, 3}};

@@ -37,7 +37,9 @@ class RandomCampaigns {
     config.straight_line_min_forms = 1 + Below(4);
     config.top_grade_quota = Below(5) * 0.25;
     config.group_weights = {Weight(), Weight(), Weight(), Weight()};
-    if (config.group_weights[0] + config.group_weights[1] + config.group_weights[2] + config.group_weights[3] == 0) {
+    if (config.group_weights[0] + config.group_weights[1] + config.group_weights[2] +
+            config.group_weights[3] ==
+        0) {
       config.group_weights[1] = 1;
     }
 
@@ -51,7 +53,8 @@ class RandomCampaigns {
       subject.tier = static_cast<PostTier>(Below(4));
       const int criteria = 1 + Below(8);
       for (int c = 0; c < criteria; ++c) {
-        subject.criteria.push_back({absl::StrCat("c", c), static_cast<Dimension>(Below(kDimensionCount)), Weight()});
+        subject.criteria.push_back(
+            {absl::StrCat("c", c), static_cast<Dimension>(Below(kDimensionCount)), Weight()});
       }
       for (double& w : subject.dimension_weights) {
         w = Weight();
@@ -72,7 +75,9 @@ class RandomCampaigns {
         const bool straight = Below(5) == 0;
         const Grade fixed = static_cast<Grade>(1 + Below(4));
         for (int c = 0; c < criteria; ++c) {
-          form.grades.push_back(straight ? fixed : Below(10) == 0 ? Grade::kUnspecified : static_cast<Grade>(1 + Below(4)));
+          form.grades.push_back(straight         ? fixed
+                                : Below(10) == 0 ? Grade::kUnspecified
+                                                 : static_cast<Grade>(1 + Below(4)));
         }
         form.overall = static_cast<Grade>(Below(5));
         campaign.forms.push_back(std::move(form));
@@ -97,7 +102,9 @@ class RandomCampaigns {
 
  private:
   int Below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-  double Weight() { return Below(4) == 0 ? 0.0 : std::uniform_real_distribution<double>(0.1, 3.0)(rng_); }
+  double Weight() {
+    return Below(4) == 0 ? 0.0 : std::uniform_real_distribution<double>(0.1, 3.0)(rng_);
+  }
 
   std::mt19937_64 rng_;
 };
@@ -200,7 +207,8 @@ TEST(Properties, RaisingACountedFormNeverLowersItsSubjectsRawScore) {
     const SubjectResult* old_subject = testing::Find(*before, form.subject_id);
     bool counted = false;
     for (const FormOutcome& outcome : old_subject->forms) {
-      counted = counted || (before->raters[static_cast<std::size_t>(outcome.rater)].rater_id == form.rater_id &&
+      counted = counted || (before->raters[static_cast<std::size_t>(outcome.rater)].rater_id ==
+                                form.rater_id &&
                             outcome.raw_status == FormStatus::kCounted);
     }
     if (!counted) {
@@ -211,7 +219,8 @@ TEST(Properties, RaisingACountedFormNeverLowersItsSubjectsRawScore) {
     }
     const absl::StatusOr<CampaignResult> after = ScoreCampaign(campaign);
     ASSERT_TRUE(after.ok());
-    EXPECT_GE(testing::Find(*after, form.subject_id)->raw_composite, old_subject->raw_composite - 1e-9)
+    EXPECT_GE(testing::Find(*after, form.subject_id)->raw_composite,
+              old_subject->raw_composite - 1e-9)
         << "campaign " << i;
     ++checked;
   }

@@ -98,8 +98,10 @@ double Spearman(const std::vector<double>& a, const std::vector<double>& b) {
   if (n < 2) {
     return 0.0;
   }
-  const std::vector<double> ra = AverageRanks(std::vector<double>(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n)));
-  const std::vector<double> rb = AverageRanks(std::vector<double>(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n)));
+  const std::vector<double> ra =
+      AverageRanks(std::vector<double>(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n)));
+  const std::vector<double> rb =
+      AverageRanks(std::vector<double>(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n)));
   const double mean = (static_cast<double>(n) + 1.0) / 2.0;
   double sab = 0;
   double saa = 0;

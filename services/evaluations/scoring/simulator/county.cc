@@ -29,10 +29,10 @@ enum class Style { kNormal, kLenient, kHarsh, kCentral, kStraight };
 struct Rater {
   std::string id;
   Style style = Style::kNormal;
-  double bias = 0;       // style leniency + unit culture, latent units
-  double flattery = 0;   // added when rating their own leader as a subordinate
+  double bias = 0;      // style leniency + unit culture, latent units
+  double flattery = 0;  // added when rating their own leader as a subordinate
   Grade straight_grade = Grade::kGood;
-  int unit = -1;         // -1: county leader or the public
+  int unit = -1;          // -1: county leader or the public
   int section_head = -1;  // staff: the middle cadre they work under
 };
 
@@ -76,7 +76,9 @@ class Generator {
 
  private:
   double Normal(double sd) { return std::normal_distribution<double>(0.0, sd)(rng_); }
-  double Uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng_); }
+  double Uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng_);
+  }
   bool Chance(double p) { return Uniform(0.0, 1.0) < p; }
   int Below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
 
@@ -115,7 +117,9 @@ int Generator::NewRater(std::string id, int unit, bool may_flatter) {
   } else if (pick < mix.lenient + mix.harsh + mix.central + mix.straight) {
     rater.style = Style::kStraight;
     const double grade = Uniform(0.0, 1.0);
-    rater.straight_grade = grade < 0.6 ? Grade::kGood : grade < 0.9 ? Grade::kFairlyGood : Grade::kAverage;
+    rater.straight_grade = grade < 0.6   ? Grade::kGood
+                           : grade < 0.9 ? Grade::kFairlyGood
+                                         : Grade::kAverage;
   } else {
     rater.bias = Normal(options_.honest_bias_sd);
   }
@@ -158,13 +162,14 @@ void Generator::Rate(int rater_index, int subject, RaterGroup group, std::vector
   }
   const bool central = rater.style == Style::kCentral;
   for (std::size_t c = 0; c < criteria_.size(); ++c) {
-    const double signal = cadre.quality[static_cast<std::size_t>(criteria_[c].dimension)] + easiness_[c] + halo +
-                          Normal(options_.mark_noise_sd);
+    const double signal = cadre.quality[static_cast<std::size_t>(criteria_[c].dimension)] +
+                          easiness_[c] + halo + Normal(options_.mark_noise_sd);
     const double y = central ? kCentralCentre + kCentralSlope * signal + shift : signal + shift;
     form.grades[c] = Chance(options_.skip_rate) ? Grade::kUnspecified : Categorize(y);
   }
   const double overall_signal = mean_quality + halo;
-  form.overall = Categorize(central ? kCentralCentre + kCentralSlope * overall_signal + shift : overall_signal + shift);
+  form.overall = Categorize(central ? kCentralCentre + kCentralSlope * overall_signal + shift
+                                    : overall_signal + shift);
   forms.push_back(std::move(form));
   form_rater_.push_back(rater_index);
   form_subject_.push_back(subject);
@@ -192,7 +197,8 @@ SimulatedCounty Generator::Run() {
   unit_culture_.assign(static_cast<std::size_t>(units), 0.0);
   for (int u = 0; u < units; ++u) {
     const double spread = options_.mean_subjects_per_unit * options_.unit_size_spread;
-    const double size = std::round(options_.mean_subjects_per_unit + (spread > 0 ? Normal(spread) : 0.0));
+    const double size =
+        std::round(options_.mean_subjects_per_unit + (spread > 0 ? Normal(spread) : 0.0));
     unit_size[static_cast<std::size_t>(u)] = static_cast<int>(std::clamp(size, 8.0, 32.0));
     unit_quality[static_cast<std::size_t>(u)] = Normal(options_.unit_quality_sd);
     if (Chance(options_.mix.lenient_unit_share)) {
@@ -201,19 +207,19 @@ SimulatedCounty Generator::Run() {
   }
 
   // County leaders, each overseeing several units.
-  const int leader_count = std::max(
-      options_.leaders_per_unit + 1,
-      (units + options_.county_leaders_per_unit_ratio - 1) / std::max(options_.county_leaders_per_unit_ratio, 1));
+  const int leader_count = std::max(options_.leaders_per_unit + 1,
+                                    (units + options_.county_leaders_per_unit_ratio - 1) /
+                                        std::max(options_.county_leaders_per_unit_ratio, 1));
   std::vector<int> leaders;
   for (int l = 0; l < leader_count; ++l) {
     leaders.push_back(NewRater(absl::StrFormat("county-leader-%03d", l + 1), -1, false));
   }
 
   // Cadres (the subjects) and the staff under them.
-  std::vector<std::vector<int>> team(static_cast<std::size_t>(units));     // principal first
+  std::vector<std::vector<int>> team(static_cast<std::size_t>(units));  // principal first
   std::vector<std::vector<int>> middle(static_cast<std::size_t>(units));
   std::vector<std::vector<int>> overseers(static_cast<std::size_t>(units));
-  std::vector<int> cadre_rater;  // cadre -> their rater identity
+  std::vector<int> cadre_rater;               // cadre -> their rater identity
   std::vector<std::vector<int>> staff_of(0);  // cadre -> staff raters
   std::vector<std::vector<int>> unit_staff(static_cast<std::size_t>(units));
   unit_principal_.assign(static_cast<std::size_t>(units), -1);
@@ -236,8 +242,11 @@ SimulatedCounty Generator::Run() {
       const int index = static_cast<int>(cadres_.size());
       Cadre cadre;
       cadre.unit = u;
-      cadre.tier = i == 0 ? PostTier::kPrincipal : i <= deputies ? PostTier::kDeputy : PostTier::kFrontline;
-      const double quality = unit_quality[static_cast<std::size_t>(u)] + Normal(options_.individual_sd);
+      cadre.tier = i == 0          ? PostTier::kPrincipal
+                   : i <= deputies ? PostTier::kDeputy
+                                   : PostTier::kFrontline;
+      const double quality =
+          unit_quality[static_cast<std::size_t>(u)] + Normal(options_.individual_sd);
       for (double& q : cadre.quality) {
         q = quality + Normal(options_.dimension_sd);
       }
@@ -252,7 +261,8 @@ SimulatedCounty Generator::Run() {
       double truth = 0;
       double weight = 0;
       for (int d = 0; d < kDimensionCount; ++d) {
-        truth += subject.dimension_weights[static_cast<std::size_t>(d)] * cadre.quality[static_cast<std::size_t>(d)];
+        truth += subject.dimension_weights[static_cast<std::size_t>(d)] *
+                 cadre.quality[static_cast<std::size_t>(d)];
         weight += subject.dimension_weights[static_cast<std::size_t>(d)];
       }
       county.true_quality.push_back(truth / weight);
@@ -307,7 +317,8 @@ SimulatedCounty Generator::Run() {
                                principal_rates_deputy ? RaterGroup::kSuperior : RaterGroup::kPeer);
         }
         for (int m : mids) {
-          subordinates.emplace_back(cadre_rater[static_cast<std::size_t>(m)], RaterGroup::kSubordinate);
+          subordinates.emplace_back(cadre_rater[static_cast<std::size_t>(m)],
+                                    RaterGroup::kSubordinate);
         }
         for (int r : attending) {
           subordinates.emplace_back(r, RaterGroup::kSubordinate);
@@ -331,19 +342,21 @@ SimulatedCounty Generator::Run() {
       }
       // Room left after the superiors and the public's minimum: peers and
       // subordinates share it, each taking what the other leaves.
-      const int room = std::max(
-          0, options_.forms_per_subject - options_.min_public_forms - static_cast<int>(planned.size()));
+      const int room = std::max(0, options_.forms_per_subject - options_.min_public_forms -
+                                       static_cast<int>(planned.size()));
       std::shuffle(subordinates.begin(), subordinates.end(), rng_);
       const int want_peers = std::max(room / 2, room - static_cast<int>(subordinates.size()));
-      peers.resize(static_cast<std::size_t>(std::clamp(want_peers, 0, static_cast<int>(peers.size()))));
+      peers.resize(
+          static_cast<std::size_t>(std::clamp(want_peers, 0, static_cast<int>(peers.size()))));
       const int want_subordinates = room - static_cast<int>(peers.size());
-      subordinates.resize(
-          static_cast<std::size_t>(std::clamp(want_subordinates, 0, static_cast<int>(subordinates.size()))));
+      subordinates.resize(static_cast<std::size_t>(
+          std::clamp(want_subordinates, 0, static_cast<int>(subordinates.size()))));
       planned.insert(planned.end(), peers.begin(), peers.end());
       planned.insert(planned.end(), subordinates.begin(), subordinates.end());
       const int public_forms =
-          std::max(options_.min_public_forms, std::min(options_.max_public_forms, options_.forms_per_subject -
-                                                                                     static_cast<int>(planned.size())));
+          std::max(options_.min_public_forms,
+                   std::min(options_.max_public_forms,
+                            options_.forms_per_subject - static_cast<int>(planned.size())));
       for (int k = 0; k < public_forms; ++k) {
         planned.emplace_back(NewRater(absl::StrFormat("public-%07d", ++public_counter), -1, false),
                              RaterGroup::kPublic);
@@ -369,7 +382,8 @@ SimulatedCounty Generator::Run() {
   for (std::size_t s = 0; s < subject_count; ++s) {
     const double pick = Uniform(0.0, 1.0);
     county.true_veto[s] = pick < options_.veto_rate;
-    county.true_deduct[s] = !county.true_veto[s] && pick < options_.veto_rate + options_.deduct_rate;
+    county.true_deduct[s] =
+        !county.true_veto[s] && pick < options_.veto_rate + options_.deduct_rate;
   }
   std::vector<int> veto_ticks(subject_count, 0);
   std::vector<int> deduct_ticks(subject_count, 0);
@@ -379,11 +393,13 @@ SimulatedCounty Generator::Run() {
     const std::size_t s = static_cast<std::size_t>(form_subject_[f]);
     const Rater& rater = raters_[static_cast<std::size_t>(form_rater_[f])];
     // 好人思想: lenient raters rarely report; a straight-liner never does.
-    const bool lenient = rater.style == Style::kLenient ||
-                         (rater.unit >= 0 && unit_culture_[static_cast<std::size_t>(rater.unit)] > 0);
-    const double rate = rater.style == Style::kStraight
-                            ? 0.0
-                            : kTickRate[static_cast<std::size_t>(campaign.forms[f].group)] * (lenient ? 0.3 : 1.0);
+    const bool lenient =
+        rater.style == Style::kLenient ||
+        (rater.unit >= 0 && unit_culture_[static_cast<std::size_t>(rater.unit)] > 0);
+    const double rate =
+        rater.style == Style::kStraight
+            ? 0.0
+            : kTickRate[static_cast<std::size_t>(campaign.forms[f].group)] * (lenient ? 0.3 : 1.0);
     if (county.true_veto[s] && Chance(rate)) {
       ++veto_ticks[s];
     }
@@ -411,7 +427,8 @@ SimulatedCounty Generator::Run() {
     const bool deduct_lead = deduct_ticks[s] > 0 || (county.true_deduct[s] && Chance(0.2));
     if (deduct_lead && county.true_deduct[s] && Chance(0.9)) {
       constexpr std::array<double, 3> kPoints = {2, 3, 5};
-      campaign.leads.push_back(Lead{absl::StrFormat("L-%05d", ++lead_counter), subject_ids_[s], Severity::kDeduct,
+      campaign.leads.push_back(Lead{absl::StrFormat("L-%05d", ++lead_counter), subject_ids_[s],
+                                    Severity::kDeduct,
                                     kPoints[static_cast<std::size_t>(Below(3))]});
     }
   }

@@ -53,7 +53,7 @@ struct CountyOptions {
   double mark_noise_sd = 0.6;  // each mark
   double criterion_easiness_sd = 0.2;
   double honest_bias_sd = 0.4;  // personal leniency of raters without a style
-  double skip_rate = 0.02;  // marks left blank
+  double skip_rate = 0.02;      // marks left blank
   // Misconduct and the lead pipeline that finds it.
   double veto_rate = 0.01;
   double deduct_rate = 0.04;
@@ -67,7 +67,7 @@ struct SimulatedCounty {
   std::vector<double> true_quality;  // dimension-weighted, latent scale
   std::vector<bool> true_veto;       // really committed a VETO-level offence
   std::vector<bool> true_deduct;
-  int verified_vetoes = 0;  // VETO leads passed to the engine (true or not)
+  int verified_vetoes = 0;   // VETO leads passed to the engine (true or not)
   int false_veto_leads = 0;  // verified VETO leads against innocent cadres
 };
 

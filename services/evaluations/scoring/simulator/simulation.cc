@@ -26,7 +26,8 @@ std::vector<RaterMix> StandardMixes() {
   };
 }
 
-absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options, const ScoringConfig& config) {
+absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options,
+                                          const ScoringConfig& config) {
   SimulatedCounty county = GenerateCounty(options);
   county.campaign.config = config;
   const auto start = std::chrono::steady_clock::now();
@@ -74,13 +75,15 @@ absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options, const Sc
   report.rho_trimmed = Spearman(trimmed, truth);
   report.rho_calibrated = Spearman(calibrated, truth);
   report.quota = result.summary.top_grade_quota;
-  report.good_share =
-      result.summary.scored_subjects > 0 ? static_cast<double>(report.good) / result.summary.scored_subjects : 0.0;
+  report.good_share = result.summary.scored_subjects > 0
+                          ? static_cast<double>(report.good) / result.summary.scored_subjects
+                          : 0.0;
   report.quota_ok = report.good <= report.quota;
   return report;
 }
 
-absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options, const ScoringConfig& config,
+absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options,
+                                                    const ScoringConfig& config,
                                                     const std::string& subject_id) {
   SimulatedCounty county = GenerateCounty(options);
   county.campaign.config = config;
@@ -98,19 +101,22 @@ absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options
 
 std::string MarkdownTable(const std::vector<SimulationReport>& reports) {
   std::string out =
-      "| mix | seed | subjects | ratings | plain avg | z-score | trimmed | calibrated | best baseline | "
+      "| mix | seed | subjects | ratings | plain avg | z-score | trimmed | calibrated | best "
+      "baseline | "
       "vetoes found | vetoes applied | GOOD share (quota) |\n"
       "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n";
   for (const SimulationReport& r : reports) {
     const double best = std::max({r.rho_plain, r.rho_zscore, r.rho_trimmed});
-    absl::StrAppend(
-        &out,
-        absl::StrFormat("| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | %s %+.4f | %d/%d | %d/%d (%d false) "
-                        "| %.1f%% (%d ≤ %d %s) |\n",
-                        r.mix, r.seed, r.subjects, r.marks, r.rho_plain, r.rho_zscore, r.rho_trimmed,
-                        r.rho_calibrated, r.rho_calibrated > best ? "beats by" : "LOSES by", r.rho_calibrated - best,
-                        r.vetoes_found, r.true_vetoes, r.vetoes_applied, r.verified_vetoes, r.false_vetoes,
-                        100.0 * r.good_share, r.good, r.quota, r.quota_ok ? "ok" : "VIOLATED"));
+    absl::StrAppend(&out, absl::StrFormat("| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | "
+                                          "%s %+.4f | %d/%d | %d/%d (%d false) "
+                                          "| %.1f%% (%d ≤ %d %s) |\n",
+                                          r.mix, r.seed, r.subjects, r.marks, r.rho_plain,
+                                          r.rho_zscore, r.rho_trimmed, r.rho_calibrated,
+                                          r.rho_calibrated > best ? "beats by" : "LOSES by",
+                                          r.rho_calibrated - best, r.vetoes_found, r.true_vetoes,
+                                          r.vetoes_applied, r.verified_vetoes, r.false_vetoes,
+                                          100.0 * r.good_share, r.good, r.quota,
+                                          r.quota_ok ? "ok" : "VIOLATED"));
   }
   return out;
 }

@@ -43,10 +43,12 @@ struct SimulationReport {
 // The rater mixes the README's table reports.
 std::vector<RaterMix> StandardMixes();
 
-absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options, const ScoringConfig& config);
+absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options,
+                                          const ScoringConfig& config);
 
 // Scores one simulated county and renders ExplainSubject for `subject_id`.
-absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options, const ScoringConfig& config,
+absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options,
+                                                    const ScoringConfig& config,
                                                     const std::string& subject_id);
 
 // One row per report.
