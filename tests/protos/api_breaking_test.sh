@@ -2,7 +2,8 @@
 # Proves that scripts/check-api guards the released API (protos/api-baseline
 # .binpb): on a copy of the protos, the unchanged API passes, a compatible
 # addition passes, and a reused field number, a changed field type, a
-# removed enum value and a renumbered field each fail, naming what broke. Usage: api_breaking_test.sh REPO_ROOT
+# removed enum value and a renumbered field each fail, naming what broke; and
+# so does a repeated request field whose comment states no limit. Usage: api_breaking_test.sh REPO_ROOT
 set -uo pipefail
 repo="$1"
 work="$(mktemp -d)"
@@ -69,6 +70,11 @@ mutate common.proto 's/  PARTY_GOVERNMENT = 6;[^\n]*\n//' &&
 fresh_copy
 mutate evaluations.proto 's/  bool force = 3;/  bool force = 4;/' &&
   expect fail "a renumbered field fails" 'DeleteCampaignRequest'
+
+fresh_copy
+mutate indicators.proto 's|  // At most 100 \(each with its dimension\).\n||' &&
+  expect fail "a repeated request field without a stated limit fails" \
+    'kaoping.v1.Profile.added_criteria (reached as IndicatorService.CreateIndicatorSet'
 
 echo "$passed passed, $failures failed"
 [ $failures -eq 0 ]
