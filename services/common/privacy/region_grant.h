@@ -27,10 +27,11 @@ enum class RecordKind {
   kPublishedCatalog,  // published and retired indicator sets, resolved catalogs
   kRoster,            // units and cadres
   kPolicy,            // the use-of-results policy
-  // Everything about a person or in the making: forms, interviews,
-  // document reviews, leads, campaigns and their subjects, summaries,
-  // appraisals, archives and their entries, eligibility, vetoes,
-  // decisions, handlings, drafts, audit records.
+  // Everything about a person: forms, interviews, document reviews, leads,
+  // campaigns and their subjects, summaries, appraisals, archives and their
+  // entries, eligibility, vetoes, decisions, handlings, audit records.
+  // (Indicator-set drafts are not about a person: IndicatorService lets a
+  // city's admin administer its counties' catalogs.)
   kIndividualRecord,
 };
 
