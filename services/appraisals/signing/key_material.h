@@ -1,0 +1,38 @@
+#pragma once
+
+#include <openssl/types.h>
+
+#include <cstddef>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/appraisals/signing/algorithm.h"
+#include "services/appraisals/signing/openssl_handles.h"
+#include "services/appraisals/signing/public_key.h"
+
+// What public and private key parsing share: telling the algorithm of an
+// OpenSSL key (and refusing every other kind), and SM2 keys rebuilt from their
+// point so that they are always OpenSSL's "SM2" type (an "EC" key on the SM2
+// curve would sign with ECDSA).
+namespace kaoping::signing::internal {
+
+// Larger inputs are refused before any parsing: no key file is that long.
+inline constexpr std::size_t kMaxEncodedKeyBytes = 64 * 1024;
+
+// kEd25519, or kSm2 for an EC or SM2 key on the named SM2 curve; otherwise
+// INVALID_ARGUMENT naming what the key is (RSA, P-256, explicit parameters…).
+absl::StatusOr<Algorithm> IdentifyAlgorithm(EVP_PKEY* key);
+
+// INVALID_ARGUMENT ("is an Ed25519 key, not SM2") when `expected` is set and differs.
+absl::Status CheckExpectedAlgorithm(Algorithm actual, std::optional<Algorithm> expected);
+
+// An SM2 public key from the 65-byte uncompressed point 04‖x‖y, which must lie
+// on the SM2 curve.
+absl::StatusOr<PkeyPtr> Sm2KeyFromPoint(absl::string_view point);
+
+// The uncompressed point 04‖x‖y of an SM2 key, public or private.
+absl::StatusOr<std::string> Sm2Point(EVP_PKEY* key);
+
+}  // namespace kaoping::signing::internal
