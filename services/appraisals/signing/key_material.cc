@@ -89,10 +89,10 @@ absl::StatusOr<Algorithm> IdentifyAlgorithm(EVP_PKEY* key) {
       return Algorithm::kSm2;
     }
     if (group.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "is an elliptic-curve key with explicit curve parameters; only the named SM2 curve is "
-          "accepted (",
-          kAccepted, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("is an elliptic-curve key whose explicit curve parameters are no named "
+                       "curve (not SM2); ",
+                       kAccepted));
     }
     return absl::InvalidArgumentError(
         absl::StrCat("is an elliptic-curve key on curve ", group, ", not SM2; ", kAccepted));

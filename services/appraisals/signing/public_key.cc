@@ -22,7 +22,8 @@ absl::StatusOr<PkeyPtr> DecodeSpki(absl::string_view der) {
   internal::TakeOpenSslErrors();
   if (!key) {
     return absl::InvalidArgumentError(
-        "is not a DER SubjectPublicKeyInfo of a supported key (damaged, or an unknown algorithm)");
+        "is not a DER SubjectPublicKeyInfo OpenSSL can read (damaged, of an unknown algorithm, "
+        "or with a point off its curve)");
   }
   if (cursor != internal::Bytes(der) + der.size()) {
     return absl::InvalidArgumentError("has bytes after its SubjectPublicKeyInfo");

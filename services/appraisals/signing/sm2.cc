@@ -29,7 +29,8 @@ const Sm2Curve& Curve() {
   return *curve;
 }
 
-constexpr std::size_t kMaxSignerIdBytes = 8191;
+// ENTL, the id's length in bits, is 16 bits; OpenSSL stops one byte short.
+constexpr std::size_t kMaxSignerIdBytes = 8190;
 
 absl::Status NotDer(absl::string_view why) {
   return absl::InvalidArgumentError(

@@ -18,7 +18,8 @@ namespace kaoping::signing {
 // OpenSSL 3.0 uses an empty id when none is set, so it is always set here.
 inline constexpr absl::string_view kDefaultSm2SignerId = "1234567812345678";
 
-// OK for 1 to 8191 bytes (ENTL, its length in bits, is a 16-bit field).
+// OK for 1 to 8190 bytes (ENTL, its length in bits, is a 16-bit field, and
+// OpenSSL refuses 8191).
 absl::Status CheckSm2SignerId(absl::string_view signer_id);
 
 // Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA), 32 bytes (GB/T 32918.2),

@@ -127,6 +127,28 @@ ZbxsIL8uS9gqGRo0Ics9FkVk8KdAUpIBnA==
 -----END SM2 PRIVATE KEY-----
 )";
 
+const char kCliSm2ExplicitPublicPem[] = R"(-----BEGIN PUBLIC KEY-----
+MIIBMzCB7AYHKoZIzj0CATCB4AIBATAsBgcqhkjOPQEBAiEA/////v//////////
+//////////8AAAAA//////////8wRAQg/////v////////////////////8AAAAA
+//////////wEICjp+p6dn140TVqeS89lCafzl4n1FauPkt28vUFNlA6TBEEEMsSu
+LB8ZgRlfmQRGajnJlI/jC7/yZgvhcVpFiTNMdMe8Nzai9PZ3nFm9zuNraSFT0KmH
+fMYqR0AC3zLlITnwoAIhAP////7///////////////9yA99rIcYFK1O79Ak51UEj
+AgEBA0IABNVWGR65wY8QA3CC3zW7dzbK/xgbIh0bIfsViqDp0G65BbhWOe5IiWW8
+bCC/LkvYKhkaNCHLPRZFZPCnQFKSAZw=
+-----END PUBLIC KEY-----
+)";
+
+const char kCliP256ExplicitPublicPem[] = R"(-----BEGIN PUBLIC KEY-----
+MIIBSzCCAQMGByqGSM49AgEwgfcCAQEwLAYHKoZIzj0BAQIhAP////8AAAABAAAA
+AAAAAAAAAAAA////////////////MFsEIP////8AAAABAAAAAAAAAAAAAAAA////
+///////////8BCBaxjXYqjqT57PrvVV2mIa8ZR0GsMxTsPY7zjw+J9JgSwMVAMSd
+NgiG5wSTamZ44ROdJreBn36QBEEEaxfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5
+RdiYwpZP40Li/hp/m47n60p8D54WK84zV2sxXs7LtkBoN79R9QIhAP////8AAAAA
+//////////+85vqtpxeehPO5ysL8YyVRAgEBA0IABBUCMGC6yPEmPhC+2MFn45JD
+7d5xPWccQsBFhlc/p2qZwUtlEU0+vQzgs9RnRyQunYidXULgjVVSQtpMwaef/RE=
+-----END PUBLIC KEY-----
+)";
+
 const char kCliEd25519Passphrase[] = "correct horse";
 const char kCliSm2Passphrase[] = "正确的口令 correct horse";
 const char kCliMessage[] = "kaoping.v1.AppraisalContent\nsigned by openssl";

@@ -43,6 +43,12 @@ extern const char kCliSm2PrivatePem[];
 extern const char kCliSm2PublicPem[];
 extern const char kCliSm2AesPem[];  // kCliSm2PrivatePem, encrypted
 extern const char kCliSm2TraditionalPem[];
+// openssl ec -in sm2.pem -pubout -param_enc explicit: kCliSm2PublicPem with
+// the curve spelled out instead of named.
+extern const char kCliSm2ExplicitPublicPem[];
+// openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+//   -pkeyopt ec_param_enc:explicit, then openssl pkey -pubout.
+extern const char kCliP256ExplicitPublicPem[];
 extern const char kCliEd25519Passphrase[];
 extern const char kCliSm2Passphrase[];
 extern const char kCliMessage[];
