@@ -54,6 +54,50 @@ absl::StatusOr<std::string> Ed25519Raw(EVP_PKEY* key) {
   return raw;
 }
 
+absl::StatusOr<PkeyPtr> Sm2KeyFromPoint(absl::string_view point) {
+  if (point.size() != 65 || point[0] != 0x04) {
+    return absl::InvalidArgumentError(
+        "an SM2 public point is 65 bytes: 04, then x and y of 32 bytes each");
+  }
+  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> build(OSSL_PARAM_BLD_new(),
+                                                                        &OSSL_PARAM_BLD_free);
+  if (!build ||
+      OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                       point.size()) != 1) {
+    return absl::InternalError(absl::StrCat("OpenSSL: ", TakeOpenSslErrors()));
+  }
+  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
+      OSSL_PARAM_BLD_to_param(build.get()), &OSSL_PARAM_free);
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
+  EVP_PKEY* key = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+    return absl::InternalError(absl::StrCat("OpenSSL: ", TakeOpenSslErrors()));
+  }
+  if (EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    TakeOpenSslErrors();
+    return absl::InvalidArgumentError("is not a point on the SM2 curve");
+  }
+  PkeyPtr owned(key);
+  // On the curve (checked above) and not the point at infinity; with
+  // cofactor 1 that puts it in the group of order n without the full check's
+  // extra scalar multiplication.
+  PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) {
+    TakeOpenSslErrors();
+    return absl::InvalidArgumentError(
+        "is not a valid SM2 public key (point at infinity or not "
+        "in the group of order n)");
+  }
+  return owned;
+}
+
+absl::StatusOr<std::string> Sm2Point(EVP_PKEY* key) {
+  ASSIGN_OR_RETURN(std::string x, PaddedBn(key, OSSL_PKEY_PARAM_EC_PUB_X));
+  ASSIGN_OR_RETURN(std::string y, PaddedBn(key, OSSL_PKEY_PARAM_EC_PUB_Y));
+  return absl::StrCat("\x04", x, y);
+}
+
 absl::StatusOr<PkeyPtr> CanonicalKey(Algorithm algorithm, absl::string_view raw) {
   if (algorithm == Algorithm::kSm2) {
     return Sm2KeyFromPoint(raw);
@@ -110,60 +154,20 @@ absl::Status CheckExpectedAlgorithm(Algorithm actual, std::optional<Algorithm> e
   return absl::OkStatus();
 }
 
-absl::StatusOr<PkeyPtr> Sm2KeyFromPoint(absl::string_view point) {
-  if (point.size() != 65 || point[0] != 0x04) {
-    return absl::InvalidArgumentError(
-        "an SM2 public point is 65 bytes: 04, then x and y of 32 bytes each");
-  }
-  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> build(OSSL_PARAM_BLD_new(),
-                                                                        &OSSL_PARAM_BLD_free);
-  if (!build ||
-      OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                       point.size()) != 1) {
-    return absl::InternalError(absl::StrCat("OpenSSL: ", TakeOpenSslErrors()));
-  }
-  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
-      OSSL_PARAM_BLD_to_param(build.get()), &OSSL_PARAM_free);
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
-  EVP_PKEY* key = nullptr;
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
-    return absl::InternalError(absl::StrCat("OpenSSL: ", TakeOpenSslErrors()));
-  }
-  if (EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    TakeOpenSslErrors();
-    return absl::InvalidArgumentError("is not a point on the SM2 curve");
-  }
-  PkeyPtr owned(key);
-  PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
-    TakeOpenSslErrors();
-    return absl::InvalidArgumentError(
-        "is not a valid SM2 public key (point at infinity or not "
-        "in the group of order n)");
-  }
-  return owned;
-}
-
-absl::StatusOr<std::string> Sm2Point(EVP_PKEY* key) {
-  ASSIGN_OR_RETURN(std::string x, PaddedBn(key, OSSL_PKEY_PARAM_EC_PUB_X));
-  ASSIGN_OR_RETURN(std::string y, PaddedBn(key, OSSL_PKEY_PARAM_EC_PUB_Y));
-  return absl::StrCat("\x04", x, y);
-}
-
-absl::StatusOr<PublicKey> MakePublicKey(Algorithm algorithm, EVP_PKEY* key) {
+absl::StatusOr<PublicKey> PublicKeyFromRaw(Algorithm algorithm, std::string raw) {
+  ASSIGN_OR_RETURN(PkeyPtr canonical, CanonicalKey(algorithm, raw));
   PublicKey out;
   out.algorithm_ = algorithm;
-  if (algorithm == Algorithm::kSm2) {
-    ASSIGN_OR_RETURN(out.raw_, Sm2Point(key));
-  } else {
-    ASSIGN_OR_RETURN(out.raw_, Ed25519Raw(key));
-  }
-  ASSIGN_OR_RETURN(PkeyPtr canonical, CanonicalKey(algorithm, out.raw_));
+  out.raw_ = std::move(raw);
   ASSIGN_OR_RETURN(out.der_, SpkiDer(canonical.get()));
   out.fingerprint_ = absl::BytesToHexString(Sha256(out.der_));
   out.key_ = std::shared_ptr<EVP_PKEY>(canonical.release(), OpenSslDeleter());
   return out;
+}
+
+absl::StatusOr<PublicKey> MakePublicKey(Algorithm algorithm, EVP_PKEY* key) {
+  ASSIGN_OR_RETURN(std::string raw, algorithm == Algorithm::kSm2 ? Sm2Point(key) : Ed25519Raw(key));
+  return PublicKeyFromRaw(algorithm, std::move(raw));
 }
 
 }  // namespace kaoping::signing::internal

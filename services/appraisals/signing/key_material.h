@@ -13,9 +13,9 @@
 #include "services/appraisals/signing/public_key.h"
 
 // What public and private key parsing share: telling the algorithm of an
-// OpenSSL key (and refusing every other kind), and SM2 keys rebuilt from their
-// point so that they are always OpenSSL's "SM2" type (an "EC" key on the SM2
-// curve would sign with ECDSA).
+// OpenSSL key (and refusing every other kind), and public keys rebuilt from
+// their point, checked, so that one key has one encoding and an SM2 key is
+// always OpenSSL's "SM2" type (an "EC" key on the SM2 curve would use ECDSA).
 namespace kaoping::signing::internal {
 
 // Larger inputs are refused before any parsing: no key file is that long.
@@ -28,11 +28,7 @@ absl::StatusOr<Algorithm> IdentifyAlgorithm(EVP_PKEY* key);
 // INVALID_ARGUMENT ("is an Ed25519 key, not SM2") when `expected` is set and differs.
 absl::Status CheckExpectedAlgorithm(Algorithm actual, std::optional<Algorithm> expected);
 
-// An SM2 public key from the 65-byte uncompressed point 04‖x‖y, which must lie
-// on the SM2 curve.
-absl::StatusOr<PkeyPtr> Sm2KeyFromPoint(absl::string_view point);
-
-// The uncompressed point 04‖x‖y of an SM2 key, public or private.
-absl::StatusOr<std::string> Sm2Point(EVP_PKEY* key);
+// The canonical PublicKey of `key`'s public half (of a private key too).
+absl::StatusOr<PublicKey> MakePublicKey(Algorithm algorithm, EVP_PKEY* key);
 
 }  // namespace kaoping::signing::internal

@@ -49,46 +49,48 @@ absl::StatusOr<PkeyPtr> DecodePemPublicKey(absl::string_view text) {
       absl::StrCat("is a \"", block.label, "\" PEM block; expected -----BEGIN PUBLIC KEY-----"));
 }
 
-// The forms are told apart by shape: PEM text, 32 bytes, 65 bytes from 04,
-// and otherwise DER (no DER SubjectPublicKeyInfo is 32 or 65 bytes long).
-absl::StatusOr<PkeyPtr> DecodePublicKey(absl::string_view encoded) {
-  if (encoded.size() > internal::kMaxEncodedKeyBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("is ", encoded.size(), " bytes long; no public key is"));
-  }
-  if (internal::LooksLikePem(encoded)) {
-    return DecodePemPublicKey(encoded);
-  }
-  if (encoded.size() == 32) {
-    PkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr,
-                                               internal::Bytes(encoded), encoded.size()));
-    if (!key) {
-      return absl::InternalError(absl::StrCat("OpenSSL: ", internal::TakeOpenSslErrors()));
-    }
-    return key;
-  }
-  if (encoded.size() == 65 && encoded[0] == 0x04) {
-    return internal::Sm2KeyFromPoint(encoded);
-  }
-  if (!encoded.empty() && encoded[0] == 0x30) {
-    return DecodeSpki(encoded);
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "is not a public key: expected PEM or DER SubjectPublicKeyInfo, 32 raw bytes (Ed25519) or "
-      "65 raw bytes from 04 (an uncompressed SM2 point); got ",
-      encoded.size(), " bytes"));
+absl::StatusOr<PublicKey> FromDecoded(absl::StatusOr<PkeyPtr> key,
+                                      std::optional<Algorithm> expected) {
+  RETURN_IF_ERROR(key.status());
+  ASSIGN_OR_RETURN(Algorithm algorithm, internal::IdentifyAlgorithm(key->get()));
+  RETURN_IF_ERROR(internal::CheckExpectedAlgorithm(algorithm, expected));
+  return internal::MakePublicKey(algorithm, key->get());
+}
+
+absl::StatusOr<PublicKey> FromRaw(Algorithm algorithm, absl::string_view raw,
+                                  std::optional<Algorithm> expected) {
+  RETURN_IF_ERROR(internal::CheckExpectedAlgorithm(algorithm, expected));
+  return internal::PublicKeyFromRaw(algorithm, std::string(raw));
 }
 
 }  // namespace
 
 std::string PublicKey::ToPem() const { return internal::WritePemBlock("PUBLIC KEY", der_); }
 
+// The forms are told apart by shape: PEM text, 32 bytes, 65 bytes from 04,
+// and otherwise DER (no DER SubjectPublicKeyInfo is 32 or 65 bytes long).
 absl::StatusOr<PublicKey> ParsePublicKey(absl::string_view encoded,
                                          std::optional<Algorithm> expected) {
-  ASSIGN_OR_RETURN(PkeyPtr key, DecodePublicKey(encoded));
-  ASSIGN_OR_RETURN(Algorithm algorithm, internal::IdentifyAlgorithm(key.get()));
-  RETURN_IF_ERROR(internal::CheckExpectedAlgorithm(algorithm, expected));
-  return internal::MakePublicKey(algorithm, key.get());
+  if (encoded.size() > internal::kMaxEncodedKeyBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("is ", encoded.size(), " bytes long; no public key is"));
+  }
+  if (internal::LooksLikePem(encoded)) {
+    return FromDecoded(DecodePemPublicKey(encoded), expected);
+  }
+  if (encoded.size() == 32) {
+    return FromRaw(Algorithm::kEd25519, encoded, expected);
+  }
+  if (encoded.size() == 65 && encoded[0] == 0x04) {
+    return FromRaw(Algorithm::kSm2, encoded, expected);
+  }
+  if (!encoded.empty() && encoded[0] == 0x30) {
+    return FromDecoded(DecodeSpki(encoded), expected);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "is not a public key: expected PEM or DER SubjectPublicKeyInfo, 32 raw bytes (Ed25519) or "
+      "65 raw bytes from 04 (an uncompressed SM2 point); got ",
+      encoded.size(), " bytes"));
 }
 
 }  // namespace kaoping::signing

@@ -19,8 +19,8 @@ namespace kaoping::signing {
 class PublicKey;
 
 namespace internal {
-// Builds the canonical PublicKey of `key`'s public half (key_material.cc).
-absl::StatusOr<PublicKey> MakePublicKey(Algorithm algorithm, EVP_PKEY* key);
+// The canonical PublicKey of a raw point, checked (key_material.cc).
+absl::StatusOr<PublicKey> PublicKeyFromRaw(Algorithm algorithm, std::string raw);
 }  // namespace internal
 
 class PublicKey {
@@ -46,7 +46,7 @@ class PublicKey {
   friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.der_ == b.der_; }
 
  private:
-  friend absl::StatusOr<PublicKey> internal::MakePublicKey(Algorithm algorithm, EVP_PKEY* key);
+  friend absl::StatusOr<PublicKey> internal::PublicKeyFromRaw(Algorithm algorithm, std::string raw);
   PublicKey() = default;
 
   Algorithm algorithm_ = Algorithm::kEd25519;
