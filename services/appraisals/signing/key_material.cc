@@ -82,13 +82,8 @@ absl::StatusOr<PkeyPtr> Sm2KeyFromPoint(absl::string_view point) {
   // On the curve (checked above) and not the point at infinity; with
   // cofactor 1 that puts it in the group of order n without the full check's
   // extra scalar multiplication.
-  PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) {
-    TakeOpenSslErrors();
-    return absl::InvalidArgumentError(
-        "is not a valid SM2 public key (point at infinity or not "
-        "in the group of order n)");
-  }
+  RETURN_IF_ERROR(RunKeyCheck(key, &EVP_PKEY_public_check_quick,
+                              "is not a valid SM2 public key (the point at infinity)"));
   return owned;
 }
 
@@ -144,6 +139,15 @@ absl::StatusOr<Algorithm> IdentifyAlgorithm(EVP_PKEY* key) {
   const char* type = EVP_PKEY_get0_type_name(key);
   return absl::InvalidArgumentError(
       absl::StrCat("is a key of type ", type != nullptr ? type : "unknown", "; ", kAccepted));
+}
+
+absl::Status RunKeyCheck(EVP_PKEY* key, int (*check)(EVP_PKEY_CTX*), absl::string_view failure) {
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!ctx || check(ctx.get()) != 1) {
+    TakeOpenSslErrors();
+    return absl::InvalidArgumentError(failure);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckExpectedAlgorithm(Algorithm actual, std::optional<Algorithm> expected) {

@@ -28,6 +28,10 @@ absl::StatusOr<Algorithm> IdentifyAlgorithm(EVP_PKEY* key);
 // INVALID_ARGUMENT ("is an Ed25519 key, not SM2") when `expected` is set and differs.
 absl::Status CheckExpectedAlgorithm(Algorithm actual, std::optional<Algorithm> expected);
 
+// Runs one of OpenSSL's key checks (EVP_PKEY_check, …_public_check_quick);
+// INVALID_ARGUMENT with `failure` when the key fails it.
+absl::Status RunKeyCheck(EVP_PKEY* key, int (*check)(EVP_PKEY_CTX*), absl::string_view failure);
+
 // The canonical PublicKey of `key`'s public half (of a private key too).
 absl::StatusOr<PublicKey> MakePublicKey(Algorithm algorithm, EVP_PKEY* key);
 

@@ -135,26 +135,17 @@ absl::StatusOr<PkeyPtr> AsSigningType(Algorithm algorithm, EVP_PKEY* key) {
   return PkeyPtr(sm2);
 }
 
-// The private scalar in range and the public key its multiple of G
-// (OpenSSL's full key check; for SM2 it also refuses d = n-1).
-absl::Status CheckKeyPair(EVP_PKEY* key) {
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!ctx || EVP_PKEY_check(ctx.get()) != 1) {
-    TakeOpenSslErrors();
-    return absl::InvalidArgumentError(
-        "is not a valid key pair (private scalar out of range, or a public key that does not "
-        "belong to it)");
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 namespace internal {
 
 absl::StatusOr<PrivateKey> MakePrivateKey(Algorithm algorithm, EVP_PKEY* key) {
   ASSIGN_OR_RETURN(PkeyPtr signing, AsSigningType(algorithm, key));
-  RETURN_IF_ERROR(CheckKeyPair(signing.get()));
+  // The private scalar in range and the public key its multiple of G
+  // (OpenSSL's full check; for SM2 it also refuses d = n-1).
+  RETURN_IF_ERROR(RunKeyCheck(signing.get(), &EVP_PKEY_check,
+                              "is not a valid key pair (private scalar out of range, or a public "
+                              "key that does not belong to it)"));
   ASSIGN_OR_RETURN(PublicKey public_key, MakePublicKey(algorithm, signing.get()));
   return PrivateKey(std::shared_ptr<EVP_PKEY>(signing.release(), OpenSslDeleter()),
                     std::move(public_key));

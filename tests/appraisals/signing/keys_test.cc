@@ -9,18 +9,19 @@
 #include "gtest/gtest.h"
 #include "services/appraisals/signing/private_key.h"
 #include "services/appraisals/signing/public_key.h"
+#include "tests/appraisals/signing/expect_invalid.h"
 #include "tests/appraisals/signing/test_keys.h"
 
 namespace kaoping::signing {
 namespace {
 
 using ::kaoping::signing::testing::Ed25519Pkcs8Pem;
+using ::kaoping::signing::testing::ExpectInvalid;
 using ::kaoping::signing::testing::ForeignKey;
 using ::kaoping::signing::testing::GenerateForeignKey;
 using ::kaoping::signing::testing::Hex;
 using ::kaoping::signing::testing::PemOf;
 using ::kaoping::signing::testing::Sm2Pkcs8Pem;
-using ::testing::HasSubstr;
 namespace fx = ::kaoping::signing::testing;
 
 // `openssl pkey -pubin -in KEY.pub -outform DER | sha256sum` of the fixtures.
@@ -33,8 +34,6 @@ constexpr char kCliSm2Point[] =
     "04d556191eb9c18f10037082df35bb7736caff181b221d1b21fb158aa0e9d06eb9"
     "05b85639ee488965bc6c20bf2e4bd82a191a3421cb3d164564f0a7405292019c";
 constexpr char kSm2SpkiPrefix[] = "3059301306072a8648ce3d020106082a811ccf5501822d034200";
-// SM2's group order n.
-constexpr char kSm2N[] = "fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123";
 
 std::string DerOfPem(absl::string_view pem) {
   std::string base64;
@@ -46,11 +45,6 @@ std::string DerOfPem(absl::string_view pem) {
   std::string der;
   absl::Base64Unescape(base64, &der);
   return der;
-}
-
-void ExpectInvalid(const absl::Status& status, absl::string_view fragment) {
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr(std::string(fragment)));
 }
 
 // ---- public keys ----
@@ -115,15 +109,24 @@ TEST(ParsePublicKey, TheOtherAlgorithmIsRefusedWhenOneIsExpected) {
                 "is an SM2 key, not Ed25519");
 }
 
-TEST(ParsePublicKey, OtherKindsOfKeysAreRefusedByName) {
-  ExpectInvalid(ParsePublicKey(GenerateForeignKey("RSA").public_pem).status(),
-                "is a key of type RSA; signer keys are Ed25519 or SM2");
-  ExpectInvalid(ParsePublicKey(GenerateForeignKey("ED448").public_pem).status(),
-                "is a key of type ED448");
-  ExpectInvalid(ParsePublicKey(GenerateForeignKey("X25519").public_pem).status(),
-                "is a key of type X25519");
-  ExpectInvalid(ParsePublicKey(GenerateForeignKey("P-256").public_pem, Algorithm::kSm2).status(),
-                "on curve prime256v1, not SM2");
+// Each refused kind, as a public and as a private key.
+TEST(ParseKeys, OtherKindsOfKeysAreRefusedByName) {
+  const struct {
+    const char* type;
+    const char* fragment;
+  } kinds[] = {
+      {"RSA", "is a key of type RSA; signer keys are Ed25519 or SM2"},
+      {"ED448", "is a key of type ED448"},
+      {"X25519", "is a key of type X25519"},
+      {"P-256", "is an elliptic-curve key on curve prime256v1, not SM2"},
+  };
+  for (const auto& kind : kinds) {
+    SCOPED_TRACE(kind.type);
+    const ForeignKey key = GenerateForeignKey(kind.type);
+    ExpectInvalid(ParsePublicKey(key.public_pem).status(), kind.fragment);
+    ExpectInvalid(ParsePublicKey(key.public_pem, Algorithm::kSm2).status(), kind.fragment);
+    ExpectInvalid(ParsePrivateKey(key.private_pem).status(), kind.fragment);
+  }
 }
 
 TEST(ParsePublicKey, AKeyFromAnotherCurveClaimingSm2IsRefused) {
@@ -233,17 +236,8 @@ TEST(ParsePrivateKey, OtherPemBlocksSayHowToConvert) {
   ExpectInvalid(ParsePrivateKey(PemOf("PRIVATE KEY", "\x30\x03\x02\x01\x00")).status(), "PKCS#8");
 }
 
-TEST(ParsePrivateKey, OtherKindsOfKeysAreRefused) {
-  ExpectInvalid(ParsePrivateKey(GenerateForeignKey("RSA").private_pem).status(),
-                "is a key of type RSA");
-  ExpectInvalid(ParsePrivateKey(GenerateForeignKey("P-256").private_pem).status(),
-                "on curve prime256v1, not SM2");
-  ExpectInvalid(ParsePrivateKey(GenerateForeignKey("ED448").private_pem).status(),
-                "is a key of type ED448");
-}
-
 TEST(ParsePrivateKey, Sm2ScalarMustBeInOneToNMinusTwo) {
-  const std::string n = Hex(kSm2N);
+  const std::string n = Hex(fx::kSm2OrderHex);
   auto minus = [&](int k) {
     std::string d = n;
     d[31] = static_cast<char>(static_cast<unsigned char>(d[31]) - k);

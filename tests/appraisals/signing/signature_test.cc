@@ -19,23 +19,18 @@
 #include "services/appraisals/signing/public_key.h"
 #include "services/appraisals/signing/signature.h"
 #include "services/appraisals/signing/sm2.h"
+#include "tests/appraisals/signing/expect_invalid.h"
 #include "tests/appraisals/signing/test_keys.h"
 
 namespace kaoping::signing {
 namespace {
 
+using ::kaoping::signing::testing::ExpectInvalid;
 using ::kaoping::signing::testing::Hex;
-using ::testing::HasSubstr;
 namespace fx = ::kaoping::signing::testing;
 
-constexpr char kSm2N[] = "fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123";
 // The Ed25519 group order L, little-endian.
 constexpr char kEd25519L[] = "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010";
-
-void ExpectInvalid(const absl::Status& status, absl::string_view fragment) {
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr(std::string(fragment)));
-}
 
 PrivateKey NewKey(Algorithm algorithm) {
   absl::StatusOr<PrivateKey> key = GeneratePrivateKey(algorithm);
@@ -220,8 +215,10 @@ TEST(ParseSm2Signature, RefusesEveryNonDerForm) {
        "3 bytes after s inside the SEQUENCE"},
       {"OCTET STRING", Sequence(Tlv('\x04', "\x01\x01")), "r is not an INTEGER"},
       {"r = 0", Der(std::string(1, '\0'), positive(s)), "r is not in [1, n-1]"},
-      {"r = n", Der(std::string(1, '\0') + Hex(kSm2N), positive(s)), "r is not in [1, n-1]"},
-      {"s = n", Der(positive(r), std::string(1, '\0') + Hex(kSm2N)), "s is not in [1, n-1]"},
+      {"r = n", Der(std::string(1, '\0') + Hex(fx::kSm2OrderHex), positive(s)),
+       "r is not in [1, n-1]"},
+      {"s = n", Der(positive(r), std::string(1, '\0') + Hex(fx::kSm2OrderHex)),
+       "s is not in [1, n-1]"},
       {"33-byte s", Der(positive(r), std::string(1, '\x01') + s), "s is longer than 32 bytes"},
   };
   for (const Case& c : cases) {
@@ -232,7 +229,7 @@ TEST(ParseSm2Signature, RefusesEveryNonDerForm) {
 }
 
 TEST(ParseSm2Signature, AcceptsSmallIntegersAndNMinusOne) {
-  std::string n_minus_1 = Hex(kSm2N);
+  std::string n_minus_1 = Hex(fx::kSm2OrderHex);
   n_minus_1[31] = static_cast<char>(n_minus_1[31] - 1);
   absl::StatusOr<Sm2SignatureValues> values =
       ParseSm2Signature(Der(std::string(1, '\x01'), std::string(1, '\0') + n_minus_1));
@@ -297,7 +294,7 @@ bool TextbookVerify(const PublicKey& key, absl::string_view message, absl::strin
   std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> p(EC_POINT_new(group.get()), &EC_POINT_free);
   std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> sum(EC_POINT_new(group.get()),
                                                           &EC_POINT_free);
-  auto r = bn(values->r), s = bn(values->s), e_bn = bn(*e), n = bn(Hex(kSm2N));
+  auto r = bn(values->r), s = bn(values->s), e_bn = bn(*e), n = bn(Hex(fx::kSm2OrderHex));
   auto t = bn(""), x1 = bn(""), expected = bn("");
   const bool computed =
       EC_POINT_oct2point(group.get(), p.get(),

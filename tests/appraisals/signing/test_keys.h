@@ -10,6 +10,10 @@
 namespace kaoping::signing::testing {
 
 std::string Hex(absl::string_view hex);  // hex text → bytes
+
+// n, the order of the SM2 curve's base point (GB/T 32918.5-2017).
+inline constexpr char kSm2OrderHex[] =
+    "fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123";
 std::string PemOf(absl::string_view label, absl::string_view der);
 
 // PEM PKCS#8 of an Ed25519 seed (RFC 8410) and of an SM2 scalar d without
