@@ -129,7 +129,7 @@ TEST(RegionGrantTest, ACityReadsAggregatesOfItsCountiesButNoIndividualRecord) {
   EXPECT_EQ(GrantFor(city, "510100"), RegionGrant::kOwn);
   EXPECT_EQ(GrantFor(city, "510200"), RegionGrant::kNone);
   for (RecordKind kind : {RecordKind::kStatistics, RecordKind::kPublishedCatalog,
-                          RecordKind::kRoster, RecordKind::kPolicy}) {
+                          RecordKind::kRoster, RecordKind::kPolicy, RecordKind::kPublicNotice}) {
     EXPECT_TRUE(RequireReadable(city, "510114", kind, "x").ok());
   }
   const absl::Status archive = RequireReadable(city, "510114", RecordKind::kIndividualRecord,

@@ -27,6 +27,7 @@ enum class RecordKind {
   kPublishedCatalog,  // published and retired indicator sets, resolved catalogs
   kRoster,            // units and cadres
   kPolicy,            // the use-of-results policy
+  kPublicNotice,      // PUBLISHED public notices (考察预告): public to everyone
   // Everything about a person: forms, interviews, document reviews, leads,
   // campaigns and their subjects, summaries, appraisals, archives and their
   // entries, eligibility, vetoes, decisions, handlings, audit records.
