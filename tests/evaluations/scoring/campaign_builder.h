@@ -76,6 +76,7 @@ inline void ExpectAllFinite(const CampaignResult& result) {
   check(s.good_mark_share, "summary.good_mark_share");
   check(s.grand_mean, "summary.grand_mean");
   check(s.residual_sd, "summary.residual_sd");
+  check(s.severity_prior, "summary.severity_prior");
   check(s.group_view_prior, "summary.group_view_prior");
   check(s.group_view_sd, "summary.group_view_sd");
   for (double effect : s.group_effects) {
@@ -86,6 +87,8 @@ inline void ExpectAllFinite(const CampaignResult& result) {
     check(subject.raw_composite, at + "raw_composite");
     check(subject.calibrated_composite, at + "calibrated_composite");
     check(subject.consensus, at + "consensus");
+    check(subject.fitted_quality, at + "fitted_quality");
+    check(subject.fitted_quality_se, at + "fitted_quality_se");
     check(subject.deductions, at + "deductions");
     check(subject.final_score, at + "final_score");
     if (subject.agreement.has_value()) {
@@ -116,6 +119,7 @@ inline void ExpectAllFinite(const CampaignResult& result) {
   for (const RaterResult& rater : result.raters) {
     check(rater.severity, "rater " + rater.rater_id + " severity");
     check(rater.shrinkage, "rater " + rater.rater_id + " shrinkage");
+    check(rater.slope, "rater " + rater.rater_id + " slope");
   }
   for (const UnitResult& unit : result.units) {
     check(unit.good_mark_share, "unit good_mark_share");

@@ -1,4 +1,4 @@
-#include "services/evaluations/scoring/simulator/simulation.h"
+#include "tools/scoring_simulator/simulation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,20 +10,50 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/evaluations/scoring/engine.h"
-#include "services/evaluations/scoring/simulator/baselines.h"
+#include "tools/scoring_simulator/baselines.h"
 
 namespace kaoping::scoring::simulator {
 
-std::vector<RaterMix> StandardMixes() {
-  // name, lenient, harsh, central, straight, lenient_unit_share, flattery_share
+std::vector<Mix> StandardMixes() {
+  // lenient, harsh, central, straight, lenient_unit_share, flattery_share
+  const RaterStyles mostly_honest = {0.05, 0.05, 0.05, 0.02, 0.00, 0.2};
+  const RaterStyles typical = {0.20, 0.05, 0.10, 0.05, 0.15, 0.5};
+  const RaterStyles half_lenient = {0.50, 0.05, 0.05, 0.05, 0.20, 0.5};
+  const RaterStyles lenient_units = {0.30, 0.00, 0.05, 0.10, 0.40, 0.7};
+  const RaterStyles mixed_styles = {0.25, 0.20, 0.20, 0.10, 0.10, 0.5};
+  const RaterStyles seventy_lenient = {0.70, 0.00, 0.05, 0.10, 0.30, 0.7};
+  const Design standard;
+  // Few raters cross unit lines: two county leaders (both overseeing every
+  // unit) and one member of the public per subject.
+  Design sparse;
+  sparse.county_leaders = 2;
+  sparse.leaders_per_unit = 2;
+  sparse.min_public_forms = 1;
+  sparse.max_public_forms = 1;
+  // A single superior form per subject (merged into the next group).
+  Design one_superior;
+  one_superior.max_superior_forms = 1;
+  Design sparse_one_superior = sparse;
+  sparse_one_superior.max_superior_forms = 1;
   return {
-      {"mostly honest", 0.05, 0.05, 0.05, 0.02, 0.00, 0.2},
-      {"typical", 0.20, 0.05, 0.10, 0.05, 0.15, 0.5},
-      {"half lenient", 0.50, 0.05, 0.05, 0.05, 0.20, 0.5},
-      {"lenient units", 0.30, 0.00, 0.05, 0.10, 0.40, 0.7},
-      {"mixed styles", 0.25, 0.20, 0.20, 0.10, 0.10, 0.5},
-      {"70% lenient", 0.70, 0.00, 0.05, 0.10, 0.30, 0.7},
+      {"mostly honest", mostly_honest, standard},
+      {"typical", typical, standard},
+      {"half lenient", half_lenient, standard},
+      {"lenient units", lenient_units, standard},
+      {"mixed styles", mixed_styles, standard},
+      {"70% lenient", seventy_lenient, standard},
+      {"typical, sparse links", typical, sparse},
+      {"half lenient, sparse links", half_lenient, sparse},
+      {"lenient units, sparse links", lenient_units, sparse},
+      {"typical, one superior", typical, one_superior},
+      {"lenient units, one superior", lenient_units, one_superior},
+      {"typical, sparse, one superior", typical, sparse_one_superior},
   };
+}
+
+double BestBaseline(const SimulationReport& r) {
+  return std::max(
+      {r.rho_plain, r.rho_zscore, r.rho_trimmed, r.rho_additive, r.rho_additive_shrunk});
 }
 
 absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options,
@@ -73,8 +103,12 @@ absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options,
   report.rho_plain = Spearman(PlainAverage(result), truth);
   report.rho_zscore = Spearman(PerRaterZScore(result), truth);
   report.rho_trimmed = Spearman(trimmed, truth);
+  report.rho_additive = Spearman(AdditiveFit(result), truth);
+  report.rho_additive_shrunk = Spearman(AdditiveFit(result, 2.0), truth);
   report.rho_calibrated = Spearman(calibrated, truth);
+
   report.quota = result.summary.top_grade_quota;
+  report.quota_line_uncertain = result.summary.quota_line_uncertain;
   report.good_share = result.summary.scored_subjects > 0
                           ? static_cast<double>(report.good) / result.summary.scored_subjects
                           : 0.0;
@@ -101,22 +135,22 @@ absl::StatusOr<std::string> ExplainSimulatedSubject(const CountyOptions& options
 
 std::string MarkdownTable(const std::vector<SimulationReport>& reports) {
   std::string out =
-      "| mix | seed | subjects | ratings | plain avg | z-score | trimmed | calibrated | best "
-      "baseline | "
-      "vetoes found | vetoes applied | GOOD share (quota) |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n";
+      "| mix | seed | subjects | ratings | plain avg | z-score | trimmed | additive LS | additive "
+      "LS, shrunk | calibrated | best baseline | vetoes found | vetoes applied | GOOD share "
+      "(quota) | uncertain at the line |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n";
   for (const SimulationReport& r : reports) {
-    const double best = std::max({r.rho_plain, r.rho_zscore, r.rho_trimmed});
-    absl::StrAppend(&out, absl::StrFormat("| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | "
-                                          "%s %+.4f | %d/%d | %d/%d (%d false) "
-                                          "| %.1f%% (%d ≤ %d %s) |\n",
-                                          r.mix, r.seed, r.subjects, r.marks, r.rho_plain,
-                                          r.rho_zscore, r.rho_trimmed, r.rho_calibrated,
-                                          r.rho_calibrated > best ? "beats by" : "LOSES by",
-                                          r.rho_calibrated - best, r.vetoes_found, r.true_vetoes,
-                                          r.vetoes_applied, r.verified_vetoes, r.false_vetoes,
-                                          100.0 * r.good_share, r.good, r.quota,
-                                          r.quota_ok ? "ok" : "VIOLATED"));
+    const double best = BestBaseline(r);
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("| %s | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | **%.4f** | %s "
+                        "%+.4f | %d/%d | %d/%d (%d false) | %.1f%% (%d ≤ %d %s) | %d |\n",
+                        r.mix, r.seed, r.subjects, r.marks, r.rho_plain, r.rho_zscore,
+                        r.rho_trimmed, r.rho_additive, r.rho_additive_shrunk, r.rho_calibrated,
+                        r.rho_calibrated >= best ? "beats by" : "LOSES by", r.rho_calibrated - best,
+                        r.vetoes_found, r.true_vetoes, r.vetoes_applied, r.verified_vetoes,
+                        r.false_vetoes, 100.0 * r.good_share, r.good, r.quota,
+                        r.quota_ok ? "ok" : "VIOLATED", r.quota_line_uncertain));
   }
   return out;
 }
