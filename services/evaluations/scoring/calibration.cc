@@ -12,6 +12,8 @@ namespace {
 // Keeps the normal equations definite when a subject's every form has weight
 // 0; small enough to change no figure that is printed.
 constexpr double kTinyPrior = 1e-6;
+// The tolerance (latent points) of a fit that only feeds an estimate.
+constexpr double kRoughTolerance = 1e-2;
 // Where the estimate of the severity prior starts, in forms.
 constexpr double kStartingSeverityPrior = 2.0;
 // The estimated prior is kept in this range: below, one form would say
@@ -445,27 +447,33 @@ Fit FitManyFacet(const Observations& obs, const FitOptions& options) {
   System system(obs, options, fit.severity_prior);
   std::vector<double> p(system.size(), 0.0);
   std::vector<double> rhs(system.size(), 0.0);
-  auto solve = [&] {
+  auto solve = [&](double tolerance) {
     system.Rhs(fit.weight, fit.slope, fit.grand_mean, rhs);
+    FitOptions limits = options;
+    limits.tolerance = tolerance;
     bool converged = true;
-    fit.iterations += SolveInPlace(system, fit.weight, fit.slope, rhs, options, p, &converged);
+    fit.iterations += SolveInPlace(system, fit.weight, fit.slope, rhs, limits, p, &converged);
     fit.converged = fit.converged && converged;
   };
-  solve();
+  const bool refined =
+      options.severity_prior < 0 || options.slope_prior >= 0 || options.huber_k > 0;
+  // A fit that only feeds an estimate need not be exact: the refined one
+  // starts from it.
+  solve(refined ? std::max(options.tolerance, kRoughTolerance) : options.tolerance);
   if (options.severity_prior < 0) {
     fit.severity_prior =
         EstimateSeverityPrior(obs, system, fit.weight, fit.slope, p, fit.grand_mean);
     system.SetSeverityPrior(fit.severity_prior);
-    solve();
+    solve(options.tolerance);
   }
   for (int round = 0; options.slope_prior >= 0 && round < options.slope_rounds; ++round) {
     FitSlopes(obs, system, fit.weight, options.slope_prior, fit.severity_prior, fit.grand_mean, p,
               fit.slope);
-    solve();
+    solve(options.tolerance);
   }
   for (int round = 0; options.huber_k > 0 && round < options.robust_rounds; ++round) {
     Reweight(obs, system, p, fit.slope, fit.grand_mean, options.huber_k, fit.weight);
-    solve();
+    solve(options.tolerance);
   }
 
   for (std::size_t s = 0; s < fit.quality.size(); ++s) {
