@@ -3,7 +3,7 @@
 // as a markdown table.
 //
 //   kaoping_scoring_simulator [--seeds=3] [--units=150] [--mix=NAME] [--explain=SUBJECT_ID]
-//       [--severity_prior=-1] [--group_effects] [--slope_prior=-1]
+//       [--severity_prior=-1] [--points_scale] [--group_effects] [--slope_prior=-1]
 //       [--interaction_prior=8] [--huber_k=2] [--straight_liner_weight=0.1]
 //       [--trim_fraction=0.1] [--trim_calibrated] [--group_view_prior=-1]
 //       [--quota_line_z=1] [--tolerance=1e-6] [--no_calibration]
@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
       ok = absl::SimpleAtod(value, &config.severity_prior_forms);
     } else if (Flag(arg, "slope_prior", &value)) {
       ok = absl::SimpleAtod(value, &config.rater_slope_prior_forms);
+    } else if (arg == "--points_scale") {
+      config.latent_scale = false;
     } else if (arg == "--group_effects") {
       config.group_effects = true;
     } else if (arg == "--trim_calibrated") {

@@ -89,7 +89,7 @@ absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options,
     const std::size_t i = generated.at(subject.subject_id);
     truth.push_back(county.true_quality[i]);
     trimmed.push_back(subject.raw_composite);
-    calibrated.push_back(subject.calibrated_composite);
+    calibrated.push_back(subject.fitted_quality);  // what the ranking is taken from
     if (county.true_veto[i]) {
       ++report.true_vetoes;
       report.vetoes_found += subject.grade_reason == GradeReason::kVeto ? 1 : 0;

@@ -21,12 +21,12 @@ struct SimulationReport {
   std::int64_t marks = 0;
   int raters = 0;
   // Spearman's rank correlation of each method's score with true quality.
-  double rho_plain = 0;       // unweighted mean of form scores
-  double rho_zscore = 0;      // per-rater z-scores, averaged
-  double rho_trimmed = 0;     // the engine's raw composite: group weights, trimming
+  double rho_plain = 0;            // unweighted mean of form scores
+  double rho_zscore = 0;           // per-rater z-scores, averaged
+  double rho_trimmed = 0;          // the engine's raw composite: group weights, trimming
   double rho_additive = 0;         // plain least-squares subject + rater fit
   double rho_additive_shrunk = 0;  // the same with rater effects shrunk (2 pseudo-forms)
-  double rho_calibrated = 0;  // the engine's calibrated composite
+  double rho_calibrated = 0;  // the engine's fitted quality (orders as the calibrated composite)
   // Vetoes: cadres who really committed a VETO-level offence, and how many
   // of them end with the veto grade because of a verified VETO lead.
   int true_vetoes = 0;

@@ -137,6 +137,10 @@ struct ScoringConfig {
   // one latent point is one grade point at the middle of the range, the ends
   // stretched). Off: calibrated figures equal the raw ones.
   bool calibrate = true;
+  // False: calibrate on grade points instead of the latent scale, reported
+  // figures clamped to the grade range (for comparison; README.md's
+  // ablation shows what the latent scale gains).
+  bool latent_scale = true;
   // Shrinkage of rater severity toward zero, in pseudo-forms: a rater with n
   // forms keeps n / (n + severity_prior_forms) of the severity the data shows.
   // Negative: estimated from the campaign (empirical Bayes: the spread of a

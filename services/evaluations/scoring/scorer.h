@@ -201,7 +201,9 @@ class Scorer {
   // scorer_pool.cc: the second pass, once the whole campaign is aggregated.
   void PoolGroupViews();
   double EstimateViewPrior();
-  void ReportCalibrated(std::size_t s, const std::array<double, kG>& keep);
+  double LevelShift(const std::vector<Combined>& combined) const;
+  void ReportCalibrated(std::size_t s, const Combined& cal, const std::array<double, kG>& keep,
+                        double level);
   double StandardError(std::size_t s, const std::array<double, kG>& keep, double sd) const;
   double WithinSubjectSpread() const;
   // scorer_grades.cc
@@ -221,7 +223,7 @@ class Scorer {
 
   const Campaign& campaign_;
   const ScoringConfig& config_;
-  const LatentScale scale_;
+  LatentScale scale_;
 
   // Subjects, by id.
   std::size_t subject_count_ = 0;

@@ -166,6 +166,7 @@ void Scorer::Calibrate() {
   options.max_iterations = config_.max_iterations;
   options.tolerance = config_.tolerance;
   fit_ = FitManyFacet(obs, options);
+  scale_.SetFormSpread(fit_.residual_sd);
   for (std::size_t l = 0; l < fit_rater.size(); ++l) {
     const std::size_t r = static_cast<std::size_t>(fit_rater[l]);
     rater_severity_[r] = fit_.severity[l];

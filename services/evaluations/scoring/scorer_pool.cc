@@ -18,6 +18,8 @@ namespace {
 // The pooling prior used when groups agree within noise: every group's view
 // is then the subject's consensus.
 constexpr double kNoDisagreementPrior = 1e6;
+// The campaign's level is found within this many latent points of the fit's.
+constexpr double kMaxLevelShift = 200;
 
 }  // namespace
 
@@ -98,38 +100,89 @@ void Scorer::PoolGroupViews() {
   const double prior =
       config_.group_view_prior_forms >= 0 ? config_.group_view_prior_forms : EstimateViewPrior();
   result_.summary.group_view_prior = prior;
+  std::vector<std::array<double, kG>> keep(subject_count_);
+  std::vector<Combined> combined(subject_count_);
   for (std::size_t s = 0; s < subject_count_; ++s) {
     const Cells& cells = cal_cells_[s];
-    std::array<double, kG> keep{};
     for (std::size_t g = 0; g < kG; ++g) {
       const double n = cells.group[g].EffectiveForms();
-      keep[g] = n > 0 ? n / (n + prior) : 0.0;
+      keep[s][g] = n > 0 ? n / (n + prior) : 0.0;
     }
-    ReportCalibrated(s, keep);
+    combined[s] = Combine(cells, group_weight_[s], keep[s], DimensionWeights(s));
+  }
+  const double level = LevelShift(combined);
+  for (std::size_t s = 0; s < subject_count_; ++s) {
+    ReportCalibrated(s, combined[s], keep[s], level);
   }
 }
 
-// Each group's calibrated view pulled toward the subject's consensus by
-// 1 - keep, then the group weights: the fitted quality on the open scale,
-// and every calibrated figure as reported (mapped into the grade range).
-void Scorer::ReportCalibrated(std::size_t s, const std::array<double, kG>& keep) {
+// The shift of the latent scale that keeps the campaign's mean composite,
+// in grade points, where the raters put it: the mean over scored subjects
+// of points(composite + shift) equals their mean raw composite. Calibration
+// then moves subjects relative to each other, and the thresholds read the
+// calibrated composites at the campaign's own level (without the shift,
+// averaging on the stretched scale lifts every subject with forms at the
+// top). points() is increasing: Newton's method kept inside a bracket.
+double Scorer::LevelShift(const std::vector<Combined>& combined) const {
+  double target = 0;
+  int scored = 0;
+  for (std::size_t s = 0; s < subject_count_; ++s) {
+    if (result_.subjects[s].scored && combined[s].scored) {
+      target += result_.subjects[s].raw_composite;
+      ++scored;
+    }
+  }
+  if (scored == 0) {
+    return 0.0;
+  }
+  target /= scored;
+  double low = -kMaxLevelShift;
+  double high = kMaxLevelShift;
+  double shift = 0;
+  for (int it = 0; it < 100 && high - low > 1e-9; ++it) {
+    double mean = 0;
+    double slope = 0;
+    for (std::size_t s = 0; s < subject_count_; ++s) {
+      if (result_.subjects[s].scored && combined[s].scored) {
+        mean += scale_.ToPoints(combined[s].composite + shift) / scored;
+        slope += scale_.Slope(combined[s].composite + shift) / scored;
+      }
+    }
+    (mean < target ? low : high) = shift;
+    const double next = slope > 0 ? shift - (mean - target) / slope : low;
+    shift = next > low && next < high ? next : (low + high) / 2;
+  }
+  return shift;
+}
+
+// Every calibrated figure of one subject, shifted to the campaign's level:
+// the fitted quality and its error on the latent scale, and what is
+// reported on grade points.
+void Scorer::ReportCalibrated(std::size_t s, const Combined& cal,
+                              const std::array<double, kG>& keep, double level) {
   SubjectResult& out = result_.subjects[s];
   const Cells& cells = cal_cells_[s];
-  const Combined cal = Combine(cells, group_weight_[s], keep, DimensionWeights(s));
   const bool scored = out.scored && cal.scored;
-  out.fitted_quality = scored ? cal.composite : 0.0;
+  out.fitted_quality = scored ? cal.composite + level : 0.0;
   out.fitted_quality_se = scored ? StandardError(s, keep, fit_.residual_sd) : 0.0;
-  out.calibrated_composite = scored ? Reported(cal.composite) : 0.0;
-  out.consensus = Reported(cells.consensus.composite);
+  out.calibrated_composite = scored ? Reported(out.fitted_quality) : 0.0;
+  out.consensus = Reported(cells.consensus.composite + level);
   for (std::size_t d = 0; d < kD; ++d) {
     if (out.dimensions[d].weight > 0) {
-      out.dimensions[d].calibrated = Reported(cal.dims[d]);
+      out.dimensions[d].calibrated = Reported(cal.dims[d] + level);
+    }
+  }
+  for (std::size_t row = subject_begin_[s]; row < subject_begin_[s + 1]; ++row) {
+    if (forms_.scored[row]) {
+      FormOutcome& form = out.forms[row - subject_begin_[s]];
+      form.adjustment -= level;
+      form.calibrated_score = Reported(forms_.cal_score[row] + level);
     }
   }
   for (GroupOutcome& group : out.groups) {
     const std::size_t g = static_cast<std::size_t>(group.group);
-    group.calibrated = Reported(cells.group[g].composite);
-    group.view = Reported(cal.view_composite[g]);
+    group.calibrated = Reported(cells.group[g].composite + level);
+    group.view = Reported(cal.view_composite[g] + level);
     group.pooled = 1.0 - keep[g];
   }
 }

@@ -445,16 +445,17 @@ TEST(Calibration, OffMeansCalibratedEqualsRaw) {
   }
 }
 
-TEST(Calibration, KeepsTheCampaignsMeanOnTheLatentScale) {
-  // Every subject has three leaders' and three peers' forms with equal group
-  // weights, so its fitted quality is the mean of its calibrated forms, and
-  // calibration moves forms relative to each other only.
+TEST(Calibration, KeepsTheCampaignsMeanComposite) {
+  // Calibration moves subjects relative to each other; the thresholds read
+  // their calibrated composites at the level the raters put the campaign.
   const CampaignResult result = Score(TwoUnits(2.0));
-  double fitted = 0;
+  double raw = 0;
+  double calibrated = 0;
   for (const SubjectResult& subject : result.subjects) {
-    fitted += subject.fitted_quality / 8;
+    raw += subject.raw_composite;
+    calibrated += subject.calibrated_composite;
   }
-  EXPECT_NEAR(fitted, (3 * Latent(kSixtyEight) + Latent(kSeventySix)) / 4, 1e-6);
+  EXPECT_NEAR(calibrated, raw, 1e-6 * raw);
 }
 
 TEST(Calibration, GroupViewsArePooledTowardTheConsensusWhenGroupsAgreeWithinNoise) {

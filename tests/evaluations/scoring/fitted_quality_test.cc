@@ -107,7 +107,8 @@ TEST(TopOfTheScale, GoodFromStricterRatersRanksHigherAndTakesTheQuota) {
 TEST(TopOfTheScale, TheReportedScoreFollowsTheFittedQualityThroughTheLatentScale) {
   const Campaign campaign = TwoTopCadres();
   const CampaignResult result = Score(campaign);
-  const LatentScale scale(campaign.config);
+  LatentScale scale(campaign.config);
+  scale.SetFormSpread(result.summary.residual_sd);
   for (const SubjectResult& subject : result.subjects) {
     EXPECT_DOUBLE_EQ(subject.calibrated_composite, scale.ToPoints(subject.fitted_quality))
         << subject.subject_id;

@@ -71,5 +71,42 @@ TEST(LatentScale, FollowsTheConfiguredGradePoints) {
   EXPECT_GE(scale.ToPoints(-1e6), 2.0);
 }
 
+// With the forms' spread known, a latent position reads as the points a form
+// from an average rater carries on average there: the inverse logit
+// integrated over the spread (here by the trapezoid rule) is what the probit
+// approximation stands for.
+TEST(LatentScale, WithTheFormsSpreadItReportsAFormsExpectedPoints) {
+  LatentScale scale{ScoringConfig{}};
+  const LatentScale bare{ScoringConfig{}};
+  const double sd = 25;
+  scale.SetFormSpread(sd);
+  for (double y : {40.0, 70.0, 90.0, 110.0, 140.0}) {
+    double integral = 0;
+    double mass = 0;
+    for (double z = -8; z <= 8; z += 0.001) {
+      const double density = std::exp(-z * z / 2);
+      integral += density * bare.ToPoints(y + sd * z);
+      mass += density;
+    }
+    EXPECT_NEAR(scale.ToPoints(y), integral / mass, 0.6) << y;  // the approximation's error
+  }
+  EXPECT_DOUBLE_EQ(scale.ToPoints(70), 70);
+  EXPECT_LT(scale.ToPoints(110), bare.ToPoints(110));
+  EXPECT_GT(scale.ToPoints(40), bare.ToPoints(40));
+  EXPECT_LT(scale.ToPoints(110), scale.ToPoints(110.01));
+}
+
+TEST(LatentScale, OffItIsGradePointsClampedWhenReported) {
+  ScoringConfig config;
+  config.latent_scale = false;
+  const LatentScale scale(config);
+  EXPECT_EQ(scale.ToLatent(100, 25), 100);
+  EXPECT_EQ(scale.ToPoints(112), 100);
+  EXPECT_EQ(scale.ToPoints(35), 40);
+  EXPECT_EQ(scale.ToPoints(71.5), 71.5);
+  EXPECT_EQ(scale.Slope(71.5), 1);
+  EXPECT_EQ(scale.Slope(112), 0);
+}
+
 }  // namespace
 }  // namespace kaoping::scoring

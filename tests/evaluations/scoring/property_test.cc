@@ -36,6 +36,7 @@ class RandomCampaigns {
     config.group_effects = Below(3) == 0;
     config.rater_slope_prior_forms = Below(3) == 0 ? 2.0 : -1.0;
     config.trim_calibrated = Below(3) == 0;
+    config.latent_scale = Below(4) != 0;
     config.quota_line_z = Below(3) * 1.0;
     config.interaction_prior_forms = Below(3) == 0 ? 4.0 : -1.0;
     config.group_view_prior_forms = Below(3) == 0 ? Below(20) : -1.0;
@@ -176,7 +177,10 @@ TEST(Properties, TheFittedQualityOrdersTheReportedScoreAndFlagsNeedABindingQuota
     SCOPED_TRACE(absl::StrCat("campaign ", i));
     const absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
     ASSERT_TRUE(result.ok()) << result.status();
-    const LatentScale scale(campaign.config);
+    LatentScale scale(campaign.config);
+    scale.SetFormSpread(result->summary.residual_sd);
+    double calibrated_sum = 0;
+    double raw_sum = 0;
     for (const SubjectResult& subject : result->subjects) {
       EXPECT_GE(subject.fitted_quality_se, 0.0);
       if (subject.quota_line_uncertain) {
@@ -186,8 +190,12 @@ TEST(Properties, TheFittedQualityOrdersTheReportedScoreAndFlagsNeedABindingQuota
       }
       if (subject.scored && campaign.config.calibrate) {
         EXPECT_DOUBLE_EQ(subject.calibrated_composite, scale.ToPoints(subject.fitted_quality));
+        calibrated_sum += subject.calibrated_composite;
+        raw_sum += subject.raw_composite;
       }
     }
+    // Calibration keeps the campaign's mean composite in grade points.
+    EXPECT_NEAR(calibrated_sum, raw_sum, 1e-6 * (1 + raw_sum));
     for (std::size_t a = 0; a < result->subjects.size(); ++a) {
       for (std::size_t b = 0; b < result->subjects.size(); ++b) {
         const SubjectResult& x = result->subjects[a];
