@@ -40,6 +40,10 @@ struct SimulationReport {
   double good_share = 0;
   bool quota_ok = false;
   int quota_line_uncertain = 0;  // subjects flagged at the quota line
+  // Quota decisions (GOOD or demoted by the quota) on the wrong side of the
+  // line the true quality draws, and how many of those were flagged.
+  int quota_wrong = 0;
+  int quota_wrong_flagged = 0;
   double engine_seconds = 0;
 };
 

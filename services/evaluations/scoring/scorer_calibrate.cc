@@ -144,14 +144,18 @@ Observations Scorer::BuildObservations(std::vector<double>& latent_dims,
 void Scorer::Calibrate() {
   forms_.weight.assign(form_count_, 1.0);
   forms_.adjustment.assign(form_count_, 0.0);
-  forms_.cal_dims = forms_.raw_dims;
-  forms_.cal_score = forms_.raw_score;
   rater_severity_.assign(rater_count_, 0.0);
   rater_slope_.assign(rater_count_, 1.0);
   rater_precision_.assign(rater_count_, 0.0);
   if (!config_.calibrate) {
+    forms_.cal_dims = forms_.raw_dims;
+    forms_.cal_score = forms_.raw_score;
     return;
   }
+  // Every form with marks gets its calibrated figures below; the others
+  // count nowhere.
+  forms_.cal_dims.assign(form_count_ * kD, 0.0);
+  forms_.cal_score.assign(form_count_, 0.0);
   std::vector<double> latent_dims;
   std::vector<std::size_t> row_of;
   std::vector<std::int32_t> fit_rater;

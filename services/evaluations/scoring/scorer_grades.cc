@@ -168,14 +168,15 @@ void Scorer::FlagQuotaLine(const std::vector<std::size_t>& ranked) {
   const double z = config_.quota_line_z;
   for (std::size_t a : awarded) {
     SubjectResult& above = result_.subjects[a];
-    const double reach = z * std::hypot(error[a], largest_error);
+    const double reach = z * std::sqrt(error[a] * error[a] + largest_error * largest_error);
     // Demoted subjects are in rank order: final score descending.
     for (std::size_t b : demoted) {
       SubjectResult& below = result_.subjects[b];
       if (below.final_score <= above.final_score - reach) {
         break;
       }
-      if (above.final_score - below.final_score < z * std::hypot(error[a], error[b])) {
+      if (above.final_score - below.final_score <
+          z * std::sqrt(error[a] * error[a] + error[b] * error[b])) {
         above.quota_line_uncertain = true;
         below.quota_line_uncertain = true;
       }

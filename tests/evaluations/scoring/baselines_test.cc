@@ -19,6 +19,7 @@ namespace {
 
 using ::kaoping::scoring::testing::MakeForm;
 using ::kaoping::scoring::testing::MakeSubject;
+using ::kaoping::scoring::testing::Score;
 
 TEST(Spearman, PerfectReversedAndTied) {
   EXPECT_DOUBLE_EQ(Spearman({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0);
@@ -26,12 +27,6 @@ TEST(Spearman, PerfectReversedAndTied) {
   EXPECT_EQ(AverageRanks({5, 1, 5, 3}), (std::vector<double>{3.5, 1, 3.5, 2}));
   EXPECT_EQ(Spearman({1, 1, 1}, {1, 2, 3}), 0.0) << "a constant side has no ranking";
   EXPECT_EQ(Spearman({1}, {2}), 0.0);
-}
-
-CampaignResult Score(const Campaign& campaign) {
-  absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
-  EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *std::move(result) : CampaignResult{};
 }
 
 TEST(ZScore, ConstantRatersAndSingleFormRatersGiveZeroNotNaN) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// Small helpers to write scoring campaigns in tests by hand, plus a walker
-// that checks every number in a result is finite.
+// Small helpers to write scoring campaigns in tests by hand, a walker that
+// checks every number in a result is finite, and scoring a campaign that
+// must be valid.
 
 #include <cmath>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/evaluations/scoring/engine.h"
 #include "services/evaluations/scoring/model.h"
 
 namespace kaoping::scoring::testing {
@@ -127,6 +129,18 @@ inline void ExpectAllFinite(const CampaignResult& result) {
     check(unit.raw_mean, "unit raw_mean");
     check(unit.calibrated_mean, "unit calibrated_mean");
   }
+}
+
+// Scores a campaign that must be valid: fails the test otherwise (and for
+// any figure that is not finite) and returns an empty result.
+inline CampaignResult Score(const Campaign& campaign) {
+  absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
+  EXPECT_TRUE(result.ok()) << result.status();
+  if (!result.ok()) {
+    return {};
+  }
+  ExpectAllFinite(*result);
+  return *std::move(result);
 }
 
 }  // namespace kaoping::scoring::testing

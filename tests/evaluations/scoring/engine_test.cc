@@ -15,11 +15,11 @@
 namespace kaoping::scoring {
 namespace {
 
-using ::kaoping::scoring::testing::ExpectAllFinite;
 using ::kaoping::scoring::testing::Find;
 using ::kaoping::scoring::testing::FindGroup;
 using ::kaoping::scoring::testing::MakeForm;
 using ::kaoping::scoring::testing::MakeSubject;
+using ::kaoping::scoring::testing::Score;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -28,16 +28,6 @@ constexpr Grade F = Grade::kFairlyGood;
 constexpr Grade A = Grade::kAverage;
 constexpr Grade P = Grade::kPoor;
 constexpr Grade S = Grade::kUnspecified;  // skipped
-
-CampaignResult Score(const Campaign& campaign) {
-  absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
-  EXPECT_TRUE(result.ok()) << result.status();
-  if (!result.ok()) {
-    return {};
-  }
-  ExpectAllFinite(*result);
-  return *std::move(result);
-}
 
 // Raw mechanics without calibration or merging in the way.
 ScoringConfig Plain() {

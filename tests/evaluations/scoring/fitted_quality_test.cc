@@ -18,26 +18,16 @@
 namespace kaoping::scoring {
 namespace {
 
-using ::kaoping::scoring::testing::ExpectAllFinite;
 using ::kaoping::scoring::testing::Find;
 using ::kaoping::scoring::testing::MakeForm;
 using ::kaoping::scoring::testing::MakeSubject;
+using ::kaoping::scoring::testing::Score;
 using ::testing::HasSubstr;
 
 constexpr Grade G = Grade::kGood;
 constexpr Grade F = Grade::kFairlyGood;
 constexpr Grade A = Grade::kAverage;
 constexpr Grade P = Grade::kPoor;
-
-CampaignResult Score(const Campaign& campaign) {
-  absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
-  EXPECT_TRUE(result.ok()) << result.status();
-  if (!result.ok()) {
-    return {};
-  }
-  ExpectAllFinite(*result);
-  return *std::move(result);
-}
 
 const RaterResult& RaterNamed(const CampaignResult& result, const std::string& id) {
   for (const RaterResult& rater : result.raters) {
