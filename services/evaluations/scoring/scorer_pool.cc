@@ -148,6 +148,9 @@ double Scorer::LevelShift(const std::vector<Combined>& combined) const {
         slope += scale_.Slope(combined[s].composite + shift) / scored;
       }
     }
+    if (std::abs(mean - target) < 1e-10) {
+      break;
+    }
     (mean < target ? low : high) = shift;
     const double next = slope > 0 ? shift - (mean - target) / slope : low;
     shift = next > low && next < high ? next : (low + high) / 2;
