@@ -31,8 +31,8 @@
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
 #include "services/evaluations/scoring/engine.h"
-#include "services/evaluations/scoring/simulator/county.h"
 #include "tests/support/postgres_server.h"
+#include "tools/scoring_simulator/county.h"
 
 namespace {
 
@@ -206,12 +206,12 @@ int main(int argc, char** argv) {
   options.units = 150;
   options.mean_subjects_per_unit = 20;
   options.unit_size_spread = 0;  // exactly 3,000 subjects
-  options.forms_per_subject = 40;
-  options.max_public_forms = 40;  // the public fills every subject up to exactly 40
+  options.mix.design.forms_per_subject = 40;
+  options.mix.design.max_public_forms = 40;  // the public fills every subject up to exactly 40
   options.criteria = 25;
   options.skip_rate = 0;  // exactly 3,000,000 ratings
   options.mix.name = "half lenient";
-  options.mix.lenient = 0.5;
+  options.mix.styles.lenient = 0.5;
   options.seed = 1;
   kaoping::scoring::simulator::SimulatedCounty county =
       kaoping::scoring::simulator::GenerateCounty(options);

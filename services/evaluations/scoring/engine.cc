@@ -29,7 +29,8 @@ absl::StatusOr<CampaignResult> Scorer::Run() {
   if (!status.ok()) {
     return status;
   }
-  FindStraightLinersAndComponents();
+  FindStraightLiners();
+  FindComponents();
   Calibrate();
   AggregateSubjects();
   PoolGroupViews();

@@ -64,6 +64,12 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
                                  Signed(subject.calibrated_composite - subject.raw_composite),
                                  " from calibration), deductions ", Points(subject.deductions),
                                  ", final ", Points(subject.final_score)));
+    if (config.calibrate) {
+      lines.push_back(absl::StrFormat(
+          "fitted quality %.2f +- %.2f latent points (the ranking's scale: open at the top, "
+          "reported on grade points as %.2f)",
+          subject.fitted_quality, subject.fitted_quality_se, subject.calibrated_composite));
+    }
     std::vector<std::string> dims;
     for (const DimensionOutcome& dim : subject.dimensions) {
       if (dim.weight > 0) {
@@ -110,10 +116,21 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
       absl::StrAppend(&line, "raw ", Points(form.raw_score), " ", StatusText(form.raw_status),
                       "; calibrated ", Points(form.calibrated_score), " ",
                       StatusText(form.calibrated_status), " (", Signed(-form.adjustment),
-                      ": removes rater severity ", Signed(rater.severity), " from ", rater.forms,
-                      rater.forms == 1 ? " form" : " forms", " and group effect ",
-                      Signed(result.summary.group_effects[static_cast<std::size_t>(form.group)]),
-                      ")", absl::StrFormat(", weight %.2f", form.weight));
+                      " latent points: removes rater severity ", Signed(rater.severity), " from ",
+                      rater.forms, rater.forms == 1 ? " form" : " forms");
+      const double group_effect =
+          result.summary.group_effects[static_cast<std::size_t>(form.group)];
+      if (group_effect != 0) {
+        absl::StrAppend(&line, " and group level ", Signed(group_effect));
+      }
+      if (rater.slope != 1) {
+        absl::StrAppend(&line, absl::StrFormat(", stretched by 1 / slope %.2f", rater.slope));
+      } else {
+        // What is left keeps the campaign's mean where the raters put it.
+        absl::StrAppend(&line, ", ", Signed(form.adjustment - rater.severity - group_effect),
+                        " campaign-wide");
+      }
+      absl::StrAppend(&line, ")", absl::StrFormat(", weight %.2f", form.weight));
       if (rater.straight_lining) {
         absl::StrAppend(&line, "; rater straight-lines (every mark identical), down-weighted");
       }
@@ -171,6 +188,13 @@ std::string ExplainSubject(const CampaignResult& result, const SubjectResult& su
                                       result.summary.scored_subjects),
                       " scored subjects, rounded down)");
       break;
+  }
+  if (subject.quota_line_uncertain) {
+    absl::StrAppend(&grade,
+                    absl::StrFormat("; within error of a subject on the other side of the quota "
+                                    "line (final scores less than %g standard errors apart): the "
+                                    "data do not order them, a person should",
+                                    config.quota_line_z));
   }
   if (subject.quota_tie_break != TieBreak::kNone) {
     absl::StrAppend(&grade,

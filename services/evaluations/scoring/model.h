@@ -122,14 +122,41 @@ struct ScoringConfig {
   // forms from each end.
   int trim_min_forms = 10;
   double trim_fraction = 0.10;
-  // A group with fewer forms is merged into its neighbour and never shown alone.
+  // A group with fewer forms is merged into its neighbour and never shown
+  // alone. The merged group keeps the weight of the group it joins: the small
+  // group's own weight is shared by all groups, as an absent group's is, so
+  // that no group's weight silently doubles.
   int min_group_forms = 3;
+  // Trim the calibrated figures as the raw ones (false: the calibrated
+  // figures use every form; the fit's weights, not trimming, decide what
+  // counts how much; README.md shows what trimming them would cost).
+  bool trim_calibrated = false;
 
-  // Calibration. Off: calibrated figures equal the raw ones.
+  // Calibration, on the latent scale of latent_scale.h (each dimension's
+  // mean as the logit of its place in the grade range, in "latent points":
+  // one latent point is one grade point at the middle of the range, the ends
+  // stretched). Off: calibrated figures equal the raw ones.
   bool calibrate = true;
+  // False: calibrate on grade points instead of the latent scale, reported
+  // figures clamped to the grade range (for comparison; README.md's
+  // ablation shows what the latent scale gains).
+  bool latent_scale = true;
   // Shrinkage of rater severity toward zero, in pseudo-forms: a rater with n
   // forms keeps n / (n + severity_prior_forms) of the severity the data shows.
-  double severity_prior_forms = 2.0;
+  // Negative: estimated from the campaign (empirical Bayes: the spread of a
+  // rater's forms around their own mean over the spread of the raters' real
+  // severities; CampaignSummary::severity_prior reports the value used).
+  double severity_prior_forms = -1.0;
+  // A level per rater group (campaign-wide, unshrunk) in the fit, so that a
+  // rater's severity is shrunk toward their group's level rather than toward
+  // the campaign's. False (the default): one level for all groups; in the
+  // simulator the group levels cost ranking precision (README.md).
+  bool group_effects = false;
+  // Per-rater slope (discrimination): a rater who squeezes every mark toward
+  // the middle (central tendency) or toward the top has a slope below 1, and
+  // their marks are stretched back and weighted by slope^2. Shrunk toward 1
+  // with this many pseudo-forms; negative: no slopes (every slope 1).
+  double rater_slope_prior_forms = -1.0;
   // In the fit, a rater group's departure from the other groups on one
   // subject (e.g. subordinates flattering their own leader) is absorbed by its
   // own term, shrunk with this many pseudo-forms, so that it is not mistaken
@@ -143,8 +170,8 @@ struct ScoringConfig {
   // really disagree about the same subject, beyond what their noise explains).
   double group_view_prior_forms = -1.0;
   // Forms whose residual exceeds huber_k residual standard deviations are
-  // down-weighted (Huber). 0 disables robust weighting (the default: trimming
-  // already guards the means, and in the simulator it changed nothing).
+  // down-weighted (Huber). 0 disables robust weighting (the default: in the
+  // simulator it changed nothing).
   double huber_k = 0.0;
   int robust_rounds = 2;
   // Straight-lining: a rater with at least straight_line_min_forms forms whose
@@ -153,7 +180,7 @@ struct ScoringConfig {
   double straight_liner_weight = 0.1;
   // Solver limits (conjugate gradient on the normal equations).
   int max_iterations = 500;
-  double tolerance = 1e-6;  // in points, on the largest parameter change
+  double tolerance = 1e-6;  // in latent points, on the largest parameter change
 
   // Proposed grade from the final score: GOOD at or above the first value,
   // FAIRLY_GOOD at or above the second, AVERAGE at or above the third, else
@@ -163,6 +190,12 @@ struct ScoringConfig {
   double top_grade_quota = 0.30;
   // The proposed grade of a subject with a verified VETO lead.
   Grade veto_grade = Grade::kPoor;
+
+  // Two subjects on either side of the top-grade quota line are flagged as
+  // uncertain when their final scores differ by less than quota_line_z
+  // standard errors of the difference (each subject's fitted_quality_se
+  // taken to the reported scale at its place).
+  double quota_line_z = 1.0;
 
   // A unit is flagged when at least this share of the marks its subjects
   // received are GOOD (好人思想 made visible).
@@ -191,15 +224,20 @@ struct FormOutcome {
   RaterGroup group = RaterGroup::kPeer;      // as submitted
   RaterGroup scored_in = RaterGroup::kPeer;  // after merging small groups
   FormStatus raw_status = FormStatus::kCounted;
+  // kCounted unless the form has no marks, or ScoringConfig::trim_calibrated
+  // trimmed it.
   FormStatus calibrated_status = FormStatus::kCounted;
   Grade overall = Grade::kUnspecified;
   double raw_score = 0;  // criterion- and dimension-weighted mean of its marks
-  // Points removed by calibration: rater severity + group effect + this
-  // group's effect on this subject. Each calibrated mark is the raw mark minus
-  // this, kept inside the grade-point range.
+  // What calibration removed, in latent points: the form's latent score
+  // minus its calibrated one (the rater's severity, group level if any, and
+  // the campaign-wide constant that keeps the mean; with rater slopes, the
+  // stretch too). 0 without calibration.
   double adjustment = 0;
+  // Reported on grade points (latent_scale.h).
   double calibrated_score = 0;
-  double weight = 1;  // in the calibrated figures: straight-lining x robust
+  // In the calibrated figures: straight-lining x robust x slope^2.
+  double weight = 1;
   friend bool operator==(const FormOutcome&, const FormOutcome&) = default;
 };
 
@@ -209,12 +247,15 @@ struct GroupOutcome {
   std::vector<RaterGroup> merged;  // small groups folded into this one
   int forms = 0;                   // forms with marks, merged ones included
   int trimmed_raw = 0;
-  int trimmed_calibrated = 0;
-  double weight = 0;  // share of the subject's score after renormalization
+  int trimmed_calibrated = 0;  // 0 unless ScoringConfig::trim_calibrated
+  // Share of the subject's score after renormalization: the weight of the
+  // group itself (merged groups bring none of their own).
+  double weight = 0;
   double raw = 0;
-  double calibrated = 0;
+  double calibrated = 0;  // reported on grade points, as view
   // The group's calibrated view after pooling: consensus + (1 - pooled) *
-  // (calibrated - consensus). The group weights apply to this.
+  // (calibrated - consensus) on the latent scale. The group weights apply to
+  // this.
   double view = 0;
   double pooled = 0;  // share pulled toward the subject's consensus, 0..1
   friend bool operator==(const GroupOutcome&, const GroupOutcome&) = default;
@@ -225,7 +266,7 @@ struct DimensionOutcome {
   double weight = 0;  // share of the composite after renormalization
   int marks = 0;
   double raw = 0;
-  double calibrated = 0;
+  double calibrated = 0;  // reported on grade points
   friend bool operator==(const DimensionOutcome&, const DimensionOutcome&) = default;
 };
 
@@ -246,7 +287,7 @@ enum class GradeReason : std::uint8_t {
 // Which key separated two subjects with the same final score.
 enum class TieBreak : std::uint8_t {
   kNone = 0,
-  kCalibrated = 1,  // higher calibrated composite first
+  kCalibrated = 1,  // higher calibrated composite (fitted quality) first
   kRaw = 2,         // then higher raw composite
   kSubjectId = 3,   // then smaller subject id
 };
@@ -261,8 +302,22 @@ struct SubjectResult {
   // assessment team only, never for a dashboard (small-cell suppression).
   bool suppressed = false;
   double raw_composite = 0;
+  // The fitted quality reported on grade points (latent_scale.h): strictly
+  // increasing in it, so the order and every difference among the best
+  // cadres survive, inside the grade range.
   double calibrated_composite = 0;
-  // Weighted mean of all counted calibrated forms, whatever their group.
+  // What the ranking is taken from: the fitted model's estimate of the
+  // subject under the group and dimension weights, on the latent scale (in
+  // latent points: open-ended, a top cadre rated by strict raters reads far
+  // above 100). Without calibration, the raw composite (points).
+  double fitted_quality = 0;
+  // Its standard error, same units: form noise (the fit's residual spread
+  // through each form's share of the composite) and the uncertainty of the
+  // raters' severities; within 10% below the exact posterior figure on
+  // simulated counties (README.md). 0 for an unscored subject.
+  double fitted_quality_se = 0;
+  // Weighted mean of all counted calibrated forms, whatever their group
+  // (reported on grade points).
   double consensus = 0;
   double deductions = 0;   // sum of verified DEDUCT leads
   double final_score = 0;  // max(0, calibrated_composite - deductions)
@@ -278,6 +333,11 @@ struct SubjectResult {
   // Set on subjects whose final score equals that of the subject on the other
   // side of the quota boundary: the key that decided between them.
   TieBreak quota_tie_break = TieBreak::kNone;
+  // The top-grade quota binds and this subject sits on one side of its line
+  // while a subject on the other side is within error of it: their fitted
+  // qualities after deductions differ by less than quota_line_z standard
+  // errors of the difference. The data do not order them; a person should.
+  bool quota_line_uncertain = false;
   int component = 0;  // connected component of the rater-subject graph
   std::array<DimensionOutcome, kDimensionCount> dimensions{};
   std::vector<GroupOutcome> groups;  // reported groups, in RaterGroup order
@@ -289,8 +349,11 @@ struct SubjectResult {
 struct RaterResult {
   std::string rater_id;
   int forms = 0;  // with marks
-  // Estimated leniency in points (positive = lenient), already shrunk.
+  // Estimated leniency in latent points (positive = lenient), already shrunk.
   double severity = 0;
+  // Discrimination: 1 = follows quality like the average rater; below 1
+  // squeezes marks together (central tendency). 1 without rater slopes.
+  double slope = 1;
   double shrinkage = 0;  // share of the unshrunk estimate kept: n / (n + prior)
   bool straight_lining = false;
   int component = 0;
@@ -318,14 +381,19 @@ struct CampaignSummary {
   std::int64_t marks = 0;
   int raters = 0;
   int straight_liners = 0;
-  int components = 0;                                    // of the rater-subject graph
-  double good_mark_share = 0;                            // over the whole campaign
-  double grand_mean = 0;                                 // weighted mean form score, points
-  double residual_sd = 0;                                // of the calibration fit, points
-  std::array<double, kRaterGroupCount> group_effects{};  // points, removed
+  int components = 0;          // of the rater-subject graph
+  double good_mark_share = 0;  // over the whole campaign
+  double grand_mean = 0;       // mean raw form score, points
+  // The calibration fit, on the latent scale (latent_scale.h; near the
+  // middle of the range one latent point is one grade point): the severity
+  // prior used (pseudo-forms) and the residual spread.
+  double severity_prior = 0;
+  double residual_sd = 0;
+  // Latent points removed per group; 0 unless ScoringConfig::group_effects.
+  std::array<double, kRaterGroupCount> group_effects{};
   // Pooling of group views: the prior used (pseudo-forms; capped at 1e6 when
   // groups agree within noise) and the estimated spread of real group
-  // disagreement (points).
+  // disagreement (latent points).
   double group_view_prior = 0;
   double group_view_sd = 0;
   int solver_iterations = 0;
@@ -333,6 +401,7 @@ struct CampaignSummary {
   int top_grade_quota = 0;  // the most GOOD grades allowed
   int top_grade_awarded = 0;
   int quota_demoted = 0;
+  int quota_line_uncertain = 0;  // subjects flagged
   int vetoed = 0;
   friend bool operator==(const CampaignSummary&, const CampaignSummary&) = default;
 };

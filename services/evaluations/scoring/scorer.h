@@ -2,13 +2,17 @@
 
 // The internals of ScoreCampaign (engine.h), shared by the files that hold its
 // phases: scorer_input.cc (reading and validating the input),
-// scorer_aggregate.cc (straight-liners, calibration, merging, trimming,
-// pooling), scorer_grades.cc (leads, grades, raters, units, summary) and
-// engine.cc (the phases in order). Not part of the library's API.
+// scorer_calibrate.cc (straight-liners, components, the fit, calibrated
+// marks), scorer_aggregate.cc (merging, trimming, each subject's figures),
+// scorer_pool.cc (pooling of group views, fitted quality and its standard
+// error), scorer_grades.cc (leads, grades, the quota line, raters, units,
+// summary) and engine.cc (the phases in order). Not part of the library's
+// API.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -16,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/evaluations/scoring/calibration.h"
+#include "services/evaluations/scoring/latent_scale.h"
 #include "services/evaluations/scoring/model.h"
 
 namespace kaoping::scoring::internal {
@@ -72,9 +77,12 @@ struct FormTable {
   std::vector<std::int32_t> good_marks;
   std::vector<double> raw_dims;  // [row * kD + d]
   std::vector<double> raw_score;
+  std::vector<std::uint8_t> scored_in;  // reporting group after merging
+  // Calibrated marks on the latent scale (latent_scale.h); raw ones without
+  // calibration.
   std::vector<double> cal_dims;
   std::vector<double> cal_score;
-  std::vector<double> adjustment;
+  std::vector<double> adjustment;  // latent score - calibrated score
   std::vector<double> weight;
   std::vector<FormStatus> raw_status;
   std::vector<FormStatus> cal_status;
@@ -132,37 +140,90 @@ struct Cells {
   Cell consensus;
 };
 
+// A subject's groups combined: each group's view (its means, pulled toward
+// the consensus by 1 - keep[g]) and, with the group weights, the dimension
+// scores and the composite.
+struct Combined {
+  std::array<std::array<double, kD>, kG> view{};  // per group, per dimension
+  std::array<double, kG> view_composite{};
+  std::array<double, kD> dims{};
+  std::array<bool, kD> dim_present{};
+  double composite = 0;
+  bool scored = false;
+};
+
+// keep = 1 leaves a group's means exactly as they are (the raw figures).
+Combined Combine(const Cells& cells, const std::array<double, kG>& group_weight,
+                 const std::array<double, kG>& keep, const double* dimension_weights);
+
 // One ScoreCampaign call. The phases run in order and share the interned
 // arrays; subjects, raters and forms are numbered by id before any
 // arithmetic, so every sum runs in an order the input cannot change.
 class Scorer {
  public:
-  explicit Scorer(const Campaign& campaign) : campaign_(campaign), config_(campaign.config) {}
+  explicit Scorer(const Campaign& campaign)
+      : campaign_(campaign), config_(campaign.config), scale_(campaign.config) {}
 
   // The phases in order (engine.cc).
   absl::StatusOr<CampaignResult> Run();
 
  private:
+  // What merging decided for one subject's groups.
+  struct Merged {
+    std::array<std::size_t, kG> target{0, 1, 2, 3};  // reporting group of each group
+    std::array<int, kG> count{};                     // forms with marks, as submitted
+    std::array<int, kG> trimmed_raw{};
+    std::array<int, kG> trimmed_calibrated{};
+    std::array<double, kG> raw{};  // each reporting group's raw composite
+  };
+
+  // scorer_input.cc
   absl::Status ReadSubjects();
   absl::Status ReadForms();
   absl::Status OrderForms();
   absl::Status ReadLeads();
-  void FindStraightLinersAndComponents();
+  // scorer_calibrate.cc
+  void FindStraightLiners();
+  void FindComponents();
+  Observations BuildObservations(std::vector<double>& latent_dims, std::vector<std::size_t>& row_of,
+                                 std::vector<std::int32_t>& fit_rater) const;
   void Calibrate();
+  // scorer_aggregate.cc: the first pass over subjects, one phase per call.
   void AggregateSubjects();
   void AggregateSubject(std::size_t s);
+  void DescribeSubject(std::size_t s, SubjectResult& out) const;
+  Merged MergeSmallGroups(std::size_t s);
+  void RawFigures(std::size_t s, Merged& merged, SubjectResult& out);
+  void CalibratedCells(std::size_t s, Merged& merged);
+  void ReportGroups(std::size_t s, const Merged& merged, SubjectResult& out) const;
+  void ReportForms(std::size_t s, SubjectResult& out) const;
+  std::optional<double> Agreement(std::size_t s, int forms_with_marks) const;
+  // scorer_pool.cc: the second pass, once the whole campaign is aggregated.
   void PoolGroupViews();
   double EstimateViewPrior();
+  double LevelShift(const std::vector<Combined>& combined) const;
+  void ReportCalibrated(std::size_t s, const Combined& cal, const std::array<double, kG>& keep,
+                        double level);
+  double StandardError(std::size_t s, const std::array<double, kG>& keep, double sd) const;
+  double WithinSubjectSpread() const;
+  // scorer_grades.cc
   void ApplyLeads();
   void ProposeGrades();
+  void FlagQuotaLine(const std::vector<std::size_t>& ranked);
   void DescribeRaters();
   void DescribeUnits();
   void Summarize();
 
   const double* DimensionWeights(std::size_t s) const { return dimension_weight_.data() + s * kD; }
+  // A calibrated figure as reported: from the latent scale to grade points
+  // (without calibration the figures are raw points already).
+  double Reported(double calibrated) const {
+    return config_.calibrate ? scale_.ToPoints(calibrated) : calibrated;
+  }
 
   const Campaign& campaign_;
   const ScoringConfig& config_;
+  LatentScale scale_;
 
   // Subjects, by id.
   std::size_t subject_count_ = 0;
@@ -196,7 +257,8 @@ class Scorer {
   // Calibration.
   Fit fit_;
   std::vector<double> rater_severity_;
-  double grand_mean_ = 0;
+  std::vector<double> rater_slope_;
+  std::vector<double> rater_precision_;  // forms + prior behind the severity
 
   // Aggregation, kept between the two passes over subjects.
   std::vector<Cells> cal_cells_;

@@ -29,8 +29,10 @@ bool RanksBefore(const SubjectResult& a, std::size_t ia, const SubjectResult& b,
   if (a.final_score != b.final_score) {
     return a.final_score > b.final_score;
   }
-  if (a.calibrated_composite != b.calibrated_composite) {
-    return a.calibrated_composite > b.calibrated_composite;
+  // The fitted quality orders like the calibrated composite, without the
+  // report map's rounding at the very top.
+  if (a.fitted_quality != b.fitted_quality) {
+    return a.fitted_quality > b.fitted_quality;
   }
   if (a.raw_composite != b.raw_composite) {
     return a.raw_composite > b.raw_composite;
@@ -39,7 +41,7 @@ bool RanksBefore(const SubjectResult& a, std::size_t ia, const SubjectResult& b,
 }
 
 TieBreak DecidingKey(const SubjectResult& a, const SubjectResult& b) {
-  if (a.calibrated_composite != b.calibrated_composite) {
+  if (a.fitted_quality != b.fitted_quality) {
     return TieBreak::kCalibrated;
   }
   if (a.raw_composite != b.raw_composite) {
@@ -123,6 +125,7 @@ void Scorer::ProposeGrades() {
       first_demoted = first_demoted == subject_count_ ? ranked[position] : first_demoted;
     }
   }
+  FlagQuotaLine(ranked);
   // Subjects tied on the final score across the boundary learn which key
   // decided between them.
   if (last_awarded < subject_count_ && first_demoted < subject_count_ &&
@@ -141,13 +144,50 @@ void Scorer::ProposeGrades() {
   }
 }
 
-void Scorer::DescribeRaters() {
-  std::vector<double> rater_weight(rater_count_, 0.0);
-  for (std::size_t row = 0; row < form_count_; ++row) {
-    if (forms_.scored[row]) {
-      rater_weight[static_cast<std::size_t>(forms_.rater[row])] += forms_.weight[row];
+// When the quota binds: the subjects given GOOD and those the quota demoted
+// whose final scores differ by less than quota_line_z standard errors of the
+// difference. A subject's standard error is its fitted quality's, taken to
+// the reported scale at its place (delta method), so that difference and
+// error are in the same points. Each GOOD subject is compared with the
+// demoted ones from the top down to the first that is surely below it.
+void Scorer::FlagQuotaLine(const std::vector<std::size_t>& ranked) {
+  std::vector<std::size_t> awarded;
+  std::vector<std::size_t> demoted;
+  std::vector<double> error(subject_count_, 0.0);
+  double largest_error = 0;
+  for (std::size_t s : ranked) {
+    const SubjectResult& out = result_.subjects[s];
+    error[s] = out.fitted_quality_se * (config_.calibrate ? scale_.Slope(out.fitted_quality) : 1.0);
+    if (out.grade_reason == GradeReason::kQuotaDemoted) {
+      demoted.push_back(s);
+      largest_error = std::max(largest_error, error[s]);
+    } else if (!out.vetoed && out.proposed_grade == Grade::kGood) {
+      awarded.push_back(s);
     }
   }
+  const double z = config_.quota_line_z;
+  for (std::size_t a : awarded) {
+    SubjectResult& above = result_.subjects[a];
+    const double reach = z * std::sqrt(error[a] * error[a] + largest_error * largest_error);
+    // Demoted subjects are in rank order: final score descending.
+    for (std::size_t b : demoted) {
+      SubjectResult& below = result_.subjects[b];
+      if (below.final_score <= above.final_score - reach) {
+        break;
+      }
+      if (above.final_score - below.final_score <
+          z * std::sqrt(error[a] * error[a] + error[b] * error[b])) {
+        above.quota_line_uncertain = true;
+        below.quota_line_uncertain = true;
+      }
+    }
+  }
+  for (std::size_t s : ranked) {
+    result_.summary.quota_line_uncertain += result_.subjects[s].quota_line_uncertain ? 1 : 0;
+  }
+}
+
+void Scorer::DescribeRaters() {
   result_.raters.resize(rater_count_);
   for (std::size_t r = 0; r < rater_count_; ++r) {
     RaterResult& rater = result_.raters[r];
@@ -157,7 +197,9 @@ void Scorer::DescribeRaters() {
     rater.component = rater_component_[r];
     if (config_.calibrate) {
       rater.severity = rater_severity_[r];
-      rater.shrinkage = rater_weight[r] / (rater_weight[r] + config_.severity_prior_forms + 1e-12);
+      rater.slope = rater_slope_[r];
+      const double precision = rater_precision_[r];
+      rater.shrinkage = precision > 0 ? (precision - fit_.severity_prior) / precision : 0.0;
     }
   }
 }
@@ -229,7 +271,16 @@ void Scorer::Summarize() {
   summary.raters = static_cast<int>(rater_count_);
   summary.straight_liners = static_cast<int>(
       std::count(straight_lining_.begin(), straight_lining_.end(), std::uint8_t{1}));
-  summary.grand_mean = grand_mean_;
+  double score_sum = 0;
+  int scored_forms = 0;
+  for (std::size_t row = 0; row < form_count_; ++row) {
+    if (forms_.scored[row]) {
+      score_sum += forms_.raw_score[row];
+      ++scored_forms;
+    }
+  }
+  summary.grand_mean = scored_forms > 0 ? score_sum / scored_forms : 0.0;
+  summary.severity_prior = config_.calibrate ? fit_.severity_prior : 0.0;
   summary.residual_sd = fit_.residual_sd;
   summary.solver_iterations = fit_.iterations;
   summary.converged = fit_.converged;

@@ -443,8 +443,14 @@ absl::Status ValidateConfig(const ScoringConfig& config) {
   if (config.min_group_forms < 1) {
     return Invalid("config.min_group_forms", "must be >= 1");
   }
-  if (!IsWeight(config.severity_prior_forms)) {
-    return Invalid("config.severity_prior_forms", "must be a finite number in [0, 1e9]");
+  if (!(std::isfinite(config.severity_prior_forms) && config.severity_prior_forms <= kMaxWeight)) {
+    return Invalid("config.severity_prior_forms",
+                   "must be a finite number <= 1e9 (< 0: estimated)");
+  }
+  if (!(std::isfinite(config.rater_slope_prior_forms) &&
+        config.rater_slope_prior_forms <= kMaxWeight)) {
+    return Invalid("config.rater_slope_prior_forms",
+                   "must be a finite number <= 1e9 (< 0 disables)");
   }
   if (!(std::isfinite(config.interaction_prior_forms) &&
         config.interaction_prior_forms <= kMaxWeight)) {
@@ -489,6 +495,9 @@ absl::Status ValidateConfig(const ScoringConfig& config) {
   }
   if (config.veto_grade < Grade::kGood || config.veto_grade > Grade::kPoor) {
     return Invalid("config.veto_grade", "must be one of GOOD, FAIRLY_GOOD, AVERAGE, POOR");
+  }
+  if (!(config.quota_line_z >= 0 && config.quota_line_z <= 100)) {
+    return Invalid("config.quota_line_z", "must be in [0, 100]");
   }
   if (!(config.lenient_unit_share >= 0 && config.lenient_unit_share <= 1)) {
     return Invalid("config.lenient_unit_share", "must be in [0, 1]");

@@ -1,7 +1,8 @@
 #pragma once
 
-// Small helpers to write scoring campaigns in tests by hand, plus a walker
-// that checks every number in a result is finite.
+// Small helpers to write scoring campaigns in tests by hand, a walker that
+// checks every number in a result is finite, and scoring a campaign that
+// must be valid.
 
 #include <cmath>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/evaluations/scoring/engine.h"
 #include "services/evaluations/scoring/model.h"
 
 namespace kaoping::scoring::testing {
@@ -76,6 +78,7 @@ inline void ExpectAllFinite(const CampaignResult& result) {
   check(s.good_mark_share, "summary.good_mark_share");
   check(s.grand_mean, "summary.grand_mean");
   check(s.residual_sd, "summary.residual_sd");
+  check(s.severity_prior, "summary.severity_prior");
   check(s.group_view_prior, "summary.group_view_prior");
   check(s.group_view_sd, "summary.group_view_sd");
   for (double effect : s.group_effects) {
@@ -86,6 +89,8 @@ inline void ExpectAllFinite(const CampaignResult& result) {
     check(subject.raw_composite, at + "raw_composite");
     check(subject.calibrated_composite, at + "calibrated_composite");
     check(subject.consensus, at + "consensus");
+    check(subject.fitted_quality, at + "fitted_quality");
+    check(subject.fitted_quality_se, at + "fitted_quality_se");
     check(subject.deductions, at + "deductions");
     check(subject.final_score, at + "final_score");
     if (subject.agreement.has_value()) {
@@ -116,6 +121,7 @@ inline void ExpectAllFinite(const CampaignResult& result) {
   for (const RaterResult& rater : result.raters) {
     check(rater.severity, "rater " + rater.rater_id + " severity");
     check(rater.shrinkage, "rater " + rater.rater_id + " shrinkage");
+    check(rater.slope, "rater " + rater.rater_id + " slope");
   }
   for (const UnitResult& unit : result.units) {
     check(unit.good_mark_share, "unit good_mark_share");
@@ -123,6 +129,18 @@ inline void ExpectAllFinite(const CampaignResult& result) {
     check(unit.raw_mean, "unit raw_mean");
     check(unit.calibrated_mean, "unit calibrated_mean");
   }
+}
+
+// Scores a campaign that must be valid: fails the test otherwise (and for
+// any figure that is not finite) and returns an empty result.
+inline CampaignResult Score(const Campaign& campaign) {
+  absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
+  EXPECT_TRUE(result.ok()) << result.status();
+  if (!result.ok()) {
+    return {};
+  }
+  ExpectAllFinite(*result);
+  return *std::move(result);
 }
 
 }  // namespace kaoping::scoring::testing

@@ -9,16 +9,17 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/evaluations/scoring/latent_scale.h"
 #include "tests/evaluations/scoring/campaign_builder.h"
 
 namespace kaoping::scoring {
 namespace {
 
-using ::kaoping::scoring::testing::ExpectAllFinite;
 using ::kaoping::scoring::testing::Find;
 using ::kaoping::scoring::testing::FindGroup;
 using ::kaoping::scoring::testing::MakeForm;
 using ::kaoping::scoring::testing::MakeSubject;
+using ::kaoping::scoring::testing::Score;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -27,16 +28,6 @@ constexpr Grade F = Grade::kFairlyGood;
 constexpr Grade A = Grade::kAverage;
 constexpr Grade P = Grade::kPoor;
 constexpr Grade S = Grade::kUnspecified;  // skipped
-
-CampaignResult Score(const Campaign& campaign) {
-  absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
-  EXPECT_TRUE(result.ok()) << result.status();
-  if (!result.ok()) {
-    return {};
-  }
-  ExpectAllFinite(*result);
-  return *std::move(result);
-}
 
 // Raw mechanics without calibration or merging in the way.
 ScoringConfig Plain() {
@@ -124,7 +115,7 @@ TEST(Weights, EmptyGroupsAreLeftOutAndTheRestRenormalized) {
 
 // ---------------------------------------------------------------- merging --
 
-TEST(Merging, SmallLastGroupJoinsThePreviousOneWithItsWeight) {
+TEST(Merging, SmallLastGroupJoinsThePreviousOneWhichKeepsItsOwnWeight) {
   Campaign campaign;
   campaign.config = Plain();
   campaign.config.min_group_forms = 3;
@@ -146,7 +137,10 @@ TEST(Merging, SmallLastGroupJoinsThePreviousOneWithItsWeight) {
   ASSERT_NE(sub, nullptr);
   EXPECT_THAT(sub->merged, ElementsAre(RaterGroup::kPublic));
   EXPECT_EQ(sub->forms, 5);
-  EXPECT_DOUBLE_EQ(sub->weight, 0.4);  // 0.2 + 0.2
+  // SUBORDINATE keeps its 0.2; PUBLIC's 0.2 is shared by all, as an absent
+  // group's would be: 0.3 : 0.3 : 0.2.
+  EXPECT_DOUBLE_EQ(sub->weight, 0.2 / 0.8);
+  EXPECT_DOUBLE_EQ(FindGroup(out, RaterGroup::kPeer)->weight, 0.3 / 0.8);
   EXPECT_DOUBLE_EQ(sub->raw, (3 * 60.0 + 2 * 40.0) / 5);
   for (const FormOutcome& form : out.forms) {
     if (form.group == RaterGroup::kPublic) {
@@ -155,7 +149,36 @@ TEST(Merging, SmallLastGroupJoinsThePreviousOneWithItsWeight) {
       EXPECT_EQ(form.scored_in, form.group);
     }
   }
-  EXPECT_DOUBLE_EQ(out.raw_composite, 0.3 * 100 + 0.3 * 100 + 0.4 * 52);
+  EXPECT_DOUBLE_EQ(out.raw_composite, (0.3 * 100 + 0.3 * 100 + 0.2 * 52) / 0.8);
+}
+
+// One superior form: it is scored with the peers, and the peers do not take
+// the superiors' weight along (before issue 8 they carried 0.6 of 1.0).
+TEST(Merging, ASingleSuperiorFormDoesNotDoubleThePeersWeight) {
+  Campaign campaign;
+  campaign.config = Plain();
+  campaign.config.min_group_forms = 3;
+  const Subject subject = MakeSubject("s1", "u1");
+  campaign.subjects = {subject};
+  campaign.forms.push_back(MakeForm("boss", RaterGroup::kSuperior, subject, P));
+  for (int i = 0; i < 5; ++i) {
+    campaign.forms.push_back(MakeForm(absl::StrCat("peer", i), RaterGroup::kPeer, subject, G));
+    campaign.forms.push_back(
+        MakeForm(absl::StrCat("sub", i), RaterGroup::kSubordinate, subject, F));
+    campaign.forms.push_back(MakeForm(absl::StrCat("pub", i), RaterGroup::kPublic, subject, A));
+  }
+  const CampaignResult result = Score(campaign);
+  const SubjectResult& out = result.subjects[0];
+  const GroupOutcome* peer = FindGroup(out, RaterGroup::kPeer);
+  ASSERT_NE(peer, nullptr);
+  EXPECT_EQ(FindGroup(out, RaterGroup::kSuperior), nullptr) << "never reported alone";
+  EXPECT_THAT(peer->merged, ElementsAre(RaterGroup::kSuperior));
+  EXPECT_EQ(peer->forms, 6);
+  EXPECT_DOUBLE_EQ(peer->weight, 0.3 / 0.7);
+  EXPECT_DOUBLE_EQ(FindGroup(out, RaterGroup::kSubordinate)->weight, 0.2 / 0.7);
+  EXPECT_DOUBLE_EQ(FindGroup(out, RaterGroup::kPublic)->weight, 0.2 / 0.7);
+  const double peers_and_boss = (5 * 100.0 + 40.0) / 6;
+  EXPECT_DOUBLE_EQ(out.raw_composite, (0.3 * peers_and_boss + 0.2 * 80 + 0.2 * 60) / 0.7);
 }
 
 TEST(Merging, SmallGroupsCascadeIntoTheNextUntilLargeEnough) {
@@ -176,7 +199,7 @@ TEST(Merging, SmallGroupsCascadeIntoTheNextUntilLargeEnough) {
   EXPECT_EQ(out.groups[0].group, RaterGroup::kSubordinate);
   EXPECT_THAT(out.groups[0].merged, ElementsAre(RaterGroup::kSuperior, RaterGroup::kPeer));
   EXPECT_EQ(out.groups[0].forms, 3);
-  EXPECT_DOUBLE_EQ(out.groups[0].weight, 0.8);
+  EXPECT_DOUBLE_EQ(out.groups[0].weight, 0.5);  // 0.2 : 0.2
   EXPECT_EQ(out.groups[1].group, RaterGroup::kPublic);
   EXPECT_FALSE(out.suppressed);
 }
@@ -253,12 +276,25 @@ TEST(Trimming, EqualScoresAreTrimmedByRaterIdNotInputOrder) {
 // ------------------------------------------------------------ calibration --
 
 // Units A and B, four cadres each, equally good: three county leaders rate
-// all eight at 68 points. Peers rate only inside their unit; B's peers give
-// 76 to everyone (a lenient culture). Marks vary across criteria so that no
-// rater is a straight-liner, and stay clear of 40 and 100 so that no
-// calibrated mark is clamped.
+// all eight as A F A F A (68 points). Peers rate only inside their unit; B's
+// peers give F F F F A (76 points) to everyone (a lenient culture). Marks
+// vary across criteria so that no rater is a straight-liner. Calibration
+// works on the latent scale (latent_scale.h), where these forms are
+// kLatent68 and kLatent76 apart by a little more than their 8 points.
 const std::vector<Grade> kSixtyEight = {A, F, A, F, A};
 const std::vector<Grade> kSeventySix = {F, F, F, F, A};
+
+// The latent composite of a form whose five criteria (one per dimension,
+// equal weights) got `grades`.
+double Latent(const std::vector<Grade>& grades) {
+  const LatentScale scale{ScoringConfig{}};
+  double sum = 0;
+  for (Grade grade : grades) {
+    sum += scale.ToLatent(ScoringConfig{}.grade_points[static_cast<std::size_t>(grade) - 1],
+                          static_cast<int>(grades.size()));
+  }
+  return sum / static_cast<double>(grades.size());
+}
 
 Campaign TwoUnits(double severity_prior) {
   Campaign campaign;
@@ -284,12 +320,13 @@ Campaign TwoUnits(double severity_prior) {
   return campaign;
 }
 
+// B's mean minus A's: raw composites (points) or fitted qualities (latent).
 double UnitGap(const CampaignResult& result, bool calibrated) {
   double a = 0;
   double b = 0;
   for (const SubjectResult& subject : result.subjects) {
     (subject.unit_id == "A" ? a : b) +=
-        (calibrated ? subject.calibrated_composite : subject.raw_composite) / 4;
+        (calibrated ? subject.fitted_quality : subject.raw_composite) / 4;
   }
   return b - a;
 }
@@ -299,15 +336,18 @@ TEST(Calibration, CrossUnitRatersAnchorALenientUnit) {
   EXPECT_EQ(result.summary.straight_liners, 0);
   EXPECT_NEAR(UnitGap(result, /*calibrated=*/false), 4.0, 1e-9);
   // Worked out in README.md: with a prior of 2 forms, B's level keeps a
-  // quarter of the 8 points its peers add (the raw score, through the peers'
-  // group weight, keeps half); the peers' severity takes the rest.
-  EXPECT_NEAR(UnitGap(result, /*calibrated=*/true), 2.0, 0.01);
+  // quarter of what its peers add (the raw score, through the peers' group
+  // weight, keeps half); the peers' severity takes the rest.
+  const double peers_add = Latent(kSeventySix) - Latent(kSixtyEight);
+  EXPECT_NEAR(UnitGap(result, /*calibrated=*/true), peers_add / 4, 0.01);
   for (const RaterResult& rater : result.raters) {
     if (rater.rater_id.rfind("B-peer", 0) == 0) {
-      EXPECT_NEAR(rater.severity - result.raters[0].severity, 4.0, 0.01) << rater.rater_id;
+      EXPECT_NEAR(rater.severity - result.raters[0].severity, peers_add / 2, 0.01)
+          << rater.rater_id;
     }
   }
   EXPECT_EQ(result.summary.components, 1);
+  EXPECT_EQ(result.summary.severity_prior, 2.0);
 }
 
 TEST(Calibration, WeakPriorRemovesTheLenientCultureAlmostEntirely) {
@@ -326,7 +366,8 @@ TEST(Calibration, RealDifferencesBetweenUnitsSurvive) {
   }
   const CampaignResult result = Score(campaign);
   EXPECT_NEAR(UnitGap(result, /*calibrated=*/false), 8.0, 1e-9);
-  EXPECT_NEAR(UnitGap(result, /*calibrated=*/true), 8.0, 1e-4);
+  EXPECT_NEAR(UnitGap(result, /*calibrated=*/true), Latent(kSeventySix) - Latent(kSixtyEight),
+              1e-4);
 }
 
 TEST(Calibration, DisconnectedUnitsAreSeparateComponents) {
@@ -340,6 +381,7 @@ TEST(Calibration, DisconnectedUnitsAreSeparateComponents) {
 
 TEST(Calibration, ARaterWithOneSubjectIsBarelyCorrected) {
   Campaign campaign;
+  campaign.config.severity_prior_forms = 2;
   const Subject subject = MakeSubject("s1", "u1");
   campaign.subjects = {subject};
   for (int i = 0; i < 5; ++i) {
@@ -351,9 +393,10 @@ TEST(Calibration, ARaterWithOneSubjectIsBarelyCorrected) {
   ASSERT_EQ(one.rater_id, "public");
   EXPECT_EQ(one.forms, 1);
   EXPECT_NEAR(one.shrinkage, 1.0 / 3.0, 1e-9);
-  // The data say +20 - (what the subject absorbs); the prior keeps a third.
+  // The data say G - F on the latent scale, less what the subject absorbs;
+  // the prior keeps a third.
   EXPECT_GT(one.severity, 0.0);
-  EXPECT_LT(one.severity, 20.0 / 3.0);
+  EXPECT_LT(one.severity, (Latent({G, G, G, G, G}) - Latent({F, F, F, F, F})) / 3);
 }
 
 TEST(Calibration, StraightLinersAreFlaggedAndDownWeighted) {
@@ -392,7 +435,9 @@ TEST(Calibration, OffMeansCalibratedEqualsRaw) {
   }
 }
 
-TEST(Calibration, KeepsTheCampaignsScale) {
+TEST(Calibration, KeepsTheCampaignsMeanComposite) {
+  // Calibration moves subjects relative to each other; the thresholds read
+  // their calibrated composites at the level the raters put the campaign.
   const CampaignResult result = Score(TwoUnits(2.0));
   double raw = 0;
   double calibrated = 0;
@@ -679,7 +724,8 @@ TEST(Degenerate, OneSubjectOneForm) {
   campaign.forms = {MakeForm("r", RaterGroup::kPublic, subject, A)};
   const CampaignResult result = Score(campaign);
   EXPECT_DOUBLE_EQ(result.subjects[0].raw_composite, 60.0);
-  EXPECT_DOUBLE_EQ(result.subjects[0].calibrated_composite, 60.0);
+  // Inside the grade range the latent scale maps back exactly.
+  EXPECT_NEAR(result.subjects[0].calibrated_composite, 60.0, 1e-9);
   EXPECT_EQ(result.subjects[0].proposed_grade, Grade::kAverage);
 }
 

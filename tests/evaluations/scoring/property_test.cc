@@ -1,6 +1,7 @@
 // Properties that hold for any valid campaign, checked on random ones:
 // scores stay on the grade-point scale, nothing is NaN, the quota holds, the
-// input's order changes nothing (bit for bit), scoring twice gives the same.
+// reported score follows the fitted quality, the input's order changes
+// nothing (bit for bit), scoring twice gives the same.
 
 #include <algorithm>
 #include <random>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/evaluations/scoring/engine.h"
+#include "services/evaluations/scoring/latent_scale.h"
 #include "tests/evaluations/scoring/campaign_builder.h"
 
 namespace kaoping::scoring {
@@ -30,7 +32,12 @@ class RandomCampaigns {
     config.min_group_forms = 1 + Below(4);
     config.trim_min_forms = 2 + Below(10);
     config.trim_fraction = Below(3) * 0.1;
-    config.severity_prior_forms = Below(4) * 1.5;
+    config.severity_prior_forms = Below(5) * 1.5 - 1.5;  // -1.5: estimated
+    config.group_effects = Below(3) == 0;
+    config.rater_slope_prior_forms = Below(3) == 0 ? 2.0 : -1.0;
+    config.trim_calibrated = Below(3) == 0;
+    config.latent_scale = Below(4) != 0;
+    config.quota_line_z = Below(3) * 1.0;
     config.interaction_prior_forms = Below(3) == 0 ? 4.0 : -1.0;
     config.group_view_prior_forms = Below(3) == 0 ? Below(20) : -1.0;
     config.huber_k = Below(3) == 0 ? 1.5 : 0.0;
@@ -160,6 +167,44 @@ TEST(Properties, ScoresStayOnTheScaleAndNothingIsNaN) {
     }
     EXPECT_LE(good, result->summary.top_grade_quota);
     EXPECT_EQ(good, result->summary.top_grade_awarded);
+  }
+}
+
+TEST(Properties, TheFittedQualityOrdersTheReportedScoreAndFlagsNeedABindingQuota) {
+  RandomCampaigns random(3);
+  for (int i = 0; i < kCampaigns; ++i) {
+    const Campaign campaign = random.Next();
+    SCOPED_TRACE(absl::StrCat("campaign ", i));
+    const absl::StatusOr<CampaignResult> result = ScoreCampaign(campaign);
+    ASSERT_TRUE(result.ok()) << result.status();
+    LatentScale scale(campaign.config);
+    scale.SetFormSpread(result->summary.residual_sd);
+    double calibrated_sum = 0;
+    double raw_sum = 0;
+    for (const SubjectResult& subject : result->subjects) {
+      EXPECT_GE(subject.fitted_quality_se, 0.0);
+      if (subject.quota_line_uncertain) {
+        EXPECT_GT(result->summary.quota_demoted, 0);
+        EXPECT_TRUE(subject.proposed_grade == Grade::kGood ||
+                    subject.grade_reason == GradeReason::kQuotaDemoted);
+      }
+      if (subject.scored && campaign.config.calibrate) {
+        EXPECT_DOUBLE_EQ(subject.calibrated_composite, scale.ToPoints(subject.fitted_quality));
+        calibrated_sum += subject.calibrated_composite;
+        raw_sum += subject.raw_composite;
+      }
+    }
+    // Calibration keeps the campaign's mean composite in grade points.
+    EXPECT_NEAR(calibrated_sum, raw_sum, 1e-6 * (1 + raw_sum));
+    for (std::size_t a = 0; a < result->subjects.size(); ++a) {
+      for (std::size_t b = 0; b < result->subjects.size(); ++b) {
+        const SubjectResult& x = result->subjects[a];
+        const SubjectResult& y = result->subjects[b];
+        if (x.scored && y.scored && x.fitted_quality > y.fitted_quality) {
+          EXPECT_GE(x.calibrated_composite, y.calibrated_composite);
+        }
+      }
+    }
   }
 }
 

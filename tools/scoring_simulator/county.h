@@ -1,9 +1,10 @@
 #pragma once
 
 // A synthetic county campaign with known true quality per cadre, generated
-// the way counties are organised (README.md, "The simulator", documents every
-// assumption). Used by the simulator executable, its regression test and the
-// benchmark. Deterministic for a given CountyOptions (std::mt19937_64).
+// the way counties are organised (services/evaluations/scoring/README.md,
+// "The simulator", documents every assumption). Used by the simulator
+// executable, its regression test and the scoring benchmark. Deterministic
+// for a given CountyOptions (std::mt19937_64).
 
 #include <cstdint>
 #include <string>
@@ -14,8 +15,7 @@
 namespace kaoping::scoring::simulator {
 
 // Shares of rater styles; the rest rate honestly (with a small personal bias).
-struct RaterMix {
-  std::string name;
+struct RaterStyles {
   double lenient = 0.20;   // severity shifted up by U(1.0, 2.0) latent sd
   double harsh = 0.05;     // shifted down by U(0.8, 1.6)
   double central = 0.05;   // compress everything toward FAIRLY_GOOD/AVERAGE
@@ -28,23 +28,39 @@ struct RaterMix {
   double flattery_share = 0.5;
 };
 
+// Who rates whom: how many raters cross unit lines and how many forms each
+// group brings.
+struct Design {
+  // County leaders, who rate the teams of the units they oversee: 0 means
+  // one per county_leaders_per_unit_ratio units; a positive number fixes it.
+  int county_leaders = 0;
+  int county_leaders_per_unit_ratio = 6;
+  int leaders_per_unit = 2;  // county leaders overseeing a unit (at most all)
+  // Forms per subject: superiors (at most max_superior_forms; 0 = all the
+  // unit's structure gives), peers (at most max_peer_forms) and subordinates
+  // within forms_per_subject - min_public_forms; the public fills up to
+  // forms_per_subject but brings at most max_public_forms.
+  int forms_per_subject = 40;
+  int max_superior_forms = 0;
+  int max_peer_forms = 15;
+  int min_public_forms = 6;
+  int max_public_forms = 10;
+};
+
+// A scenario of the simulator's table: rater styles on a design.
+struct Mix {
+  std::string name;
+  RaterStyles styles;
+  Design design;
+};
+
 struct CountyOptions {
   int units = 150;
   int mean_subjects_per_unit = 20;
   // Unit sizes: normal around the mean with this relative spread, kept in
   // [8, 32]. 0 makes every unit the same size (the benchmark's exact 3,000).
   double unit_size_spread = 0.3;
-  int county_leaders_per_unit_ratio = 6;  // one county leader per 6 units
-  int leaders_per_unit = 2;               // county leaders overseeing a unit
   int criteria = 25;
-  // Forms per subject: superiors, peers (at most max_peer_forms) and
-  // subordinates as the unit's structure gives them, within
-  // forms_per_subject - min_public_forms; the public fills up to
-  // forms_per_subject but brings at most max_public_forms.
-  int forms_per_subject = 40;
-  int min_public_forms = 6;
-  int max_public_forms = 10;
-  int max_peer_forms = 15;
   // Latent scale: cadre quality has standard deviation 1 overall.
   double unit_quality_sd = 0.6;
   double individual_sd = 0.8;
@@ -57,7 +73,7 @@ struct CountyOptions {
   // Misconduct and the lead pipeline that finds it.
   double veto_rate = 0.01;
   double deduct_rate = 0.04;
-  RaterMix mix;
+  Mix mix;
   std::uint64_t seed = 1;
 };
 

@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/evaluations/scoring/model.h"
-#include "services/evaluations/scoring/simulator/county.h"
+#include "tools/scoring_simulator/county.h"
 
 namespace kaoping::scoring::simulator {
 
@@ -21,10 +21,12 @@ struct SimulationReport {
   std::int64_t marks = 0;
   int raters = 0;
   // Spearman's rank correlation of each method's score with true quality.
-  double rho_plain = 0;       // unweighted mean of form scores
-  double rho_zscore = 0;      // per-rater z-scores, averaged
-  double rho_trimmed = 0;     // the engine's raw composite: group weights, trimming
-  double rho_calibrated = 0;  // the engine's calibrated composite
+  double rho_plain = 0;            // unweighted mean of form scores
+  double rho_zscore = 0;           // per-rater z-scores, averaged
+  double rho_trimmed = 0;          // the engine's raw composite: group weights, trimming
+  double rho_additive = 0;         // plain least-squares subject + rater fit
+  double rho_additive_shrunk = 0;  // the same with rater effects shrunk (2 pseudo-forms)
+  double rho_calibrated = 0;  // the engine's fitted quality (orders as the calibrated composite)
   // Vetoes: cadres who really committed a VETO-level offence, and how many
   // of them end with the veto grade because of a verified VETO lead.
   int true_vetoes = 0;
@@ -37,11 +39,20 @@ struct SimulationReport {
   int quota = 0;
   double good_share = 0;
   bool quota_ok = false;
+  int quota_line_uncertain = 0;  // subjects flagged at the quota line
+  // Quota decisions (GOOD or demoted by the quota) on the wrong side of the
+  // line the true quality draws, and how many of those were flagged.
+  int quota_wrong = 0;
+  int quota_wrong_flagged = 0;
   double engine_seconds = 0;
 };
 
-// The rater mixes the README's table reports.
-std::vector<RaterMix> StandardMixes();
+// The mixes the README's table reports: rater styles on the standard county
+// design, then on designs with few cross-unit links or one superior form.
+std::vector<Mix> StandardMixes();
+
+// The best baseline's rho (plain, z-score, trimmed, additive).
+double BestBaseline(const SimulationReport& report);
 
 absl::StatusOr<SimulationReport> Simulate(const CountyOptions& options,
                                           const ScoringConfig& config);

@@ -3,20 +3,24 @@
 // as a markdown table.
 //
 //   kaoping_scoring_simulator [--seeds=3] [--units=150] [--mix=NAME] [--explain=SUBJECT_ID]
-//       [--severity_prior=2] [--interaction_prior=8] [--huber_k=2]
-//       [--straight_liner_weight=0.1] [--trim_fraction=0.1]
-//       [--group_view_prior=-1] [--tolerance=1e-6] [--no_calibration]
+//       [--severity_prior=-1] [--points_scale] [--group_effects] [--slope_prior=-1]
+//       [--interaction_prior=8] [--huber_k=2] [--straight_liner_weight=0.1]
+//       [--trim_fraction=0.1] [--trim_calibrated] [--group_view_prior=-1]
+//       [--quota_line_z=1] [--tolerance=1e-6] [--no_calibration]
+//
+// Configuration flags override ScoringConfig's defaults (README.md's
+// ablation); the mixes are StandardMixes().
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "services/evaluations/scoring/simulator/simulation.h"
+#include "absl/strings/string_view.h"
+#include "tools/scoring_simulator/simulation.h"
 
 namespace {
 
@@ -53,6 +57,14 @@ int main(int argc, char** argv) {
       explain = std::string(value);
     } else if (Flag(arg, "severity_prior", &value)) {
       ok = absl::SimpleAtod(value, &config.severity_prior_forms);
+    } else if (Flag(arg, "slope_prior", &value)) {
+      ok = absl::SimpleAtod(value, &config.rater_slope_prior_forms);
+    } else if (arg == "--points_scale") {
+      config.latent_scale = false;
+    } else if (arg == "--group_effects") {
+      config.group_effects = true;
+    } else if (arg == "--trim_calibrated") {
+      config.trim_calibrated = true;
     } else if (Flag(arg, "interaction_prior", &value)) {
       ok = absl::SimpleAtod(value, &config.interaction_prior_forms);
     } else if (Flag(arg, "huber_k", &value)) {
@@ -63,6 +75,8 @@ int main(int argc, char** argv) {
       ok = absl::SimpleAtod(value, &config.trim_fraction);
     } else if (Flag(arg, "group_view_prior", &value)) {
       ok = absl::SimpleAtod(value, &config.group_view_prior_forms);
+    } else if (Flag(arg, "quota_line_z", &value)) {
+      ok = absl::SimpleAtod(value, &config.quota_line_z);
     } else if (Flag(arg, "tolerance", &value)) {
       ok = absl::SimpleAtod(value, &config.tolerance);
     } else if (arg == "--no_calibration") {
@@ -77,7 +91,7 @@ int main(int argc, char** argv) {
   }
   if (!explain.empty()) {
     // The account of one subject in the first selected mix, seed 1.
-    for (const RaterMix& mix : StandardMixes()) {
+    for (const Mix& mix : StandardMixes()) {
       if (!only_mix.empty() && mix.name != only_mix) {
         continue;
       }
@@ -94,7 +108,7 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<SimulationReport> reports;
-  for (const RaterMix& mix : StandardMixes()) {
+  for (const Mix& mix : StandardMixes()) {
     if (!only_mix.empty() && mix.name != only_mix) {
       continue;
     }
