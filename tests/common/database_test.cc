@@ -208,6 +208,27 @@ TEST_P(DatabaseTest, ConcurrentWritersLoseNoUpdate) {
   EXPECT_LT(failures.load(), kThreads * kIncrements / 10);
 }
 
+TEST_P(DatabaseTest, AStatementPastItsTimeoutIsStopped) {
+  auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
+  ASSERT_TRUE(url.ok());
+  DatabaseOptions options;
+  options.statement_timeout = absl::Milliseconds(200);
+  auto db = OpenDatabase(*url, options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::Status st = RunInTransaction(**db, Access::kReadOnly, [](Transaction& tx) {
+    return tx
+        .Query(
+            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000000)"
+            " SELECT COUNT(*) FROM c")
+        .status();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded) << st;
+  // The connection is fine afterwards.
+  EXPECT_TRUE(RunInTransaction(**db, Access::kReadOnly, [](Transaction& tx) {
+                return tx.Query("SELECT 1").status();
+              }).ok());
+}
+
 TEST_P(DatabaseTest, MigrationsApplyOnceAndRefuseAnEditedHistory) {
   const EmbeddedFile v1[] = {{"0001_init.sql", "CREATE TABLE m (id TEXT PRIMARY KEY);"},
                              {"0002_more.sql", "ALTER TABLE m ADD COLUMN note TEXT;"}};
