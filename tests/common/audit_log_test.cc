@@ -16,6 +16,7 @@
 #include "services/common/db/migrations.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "tests/common/common_store.h"
 #include "tests/support/shared_servers.h"
 
 namespace kaoping {
@@ -27,12 +28,9 @@ using ::testing::HasSubstr;
 class AuditLogTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
-    auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
-    ASSERT_TRUE(url.ok()) << url.status();
-    auto db = db::OpenDatabase(*url);
+    auto db = kaoping::testing::FreshCommonStore(GetParam());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(db::ApplyMigrations(*db_, "common", CommonMigrations()).ok());
   }
 
   void Append(const std::string& region, int n) {

@@ -18,6 +18,7 @@
 #include "services/common/events/outbox.h"
 #include "services/common/events/stream_consumer.h"
 #include "services/common/status_macros.h"
+#include "tests/common/common_store.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/shared_servers.h"
 
@@ -54,16 +55,19 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
     ASSERT_TRUE(db::ApplyMigrations(*consumer_db_, "consumer", files).ok());
   }
 
-  std::unique_ptr<db::Database> OpenFresh(std::string* url_out = nullptr) {
-    auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
-    EXPECT_TRUE(url.ok()) << url.status();
-    if (url_out != nullptr) {
-      *url_out = *url;
-    }
-    auto db = db::OpenDatabase(*url);
+  std::unique_ptr<db::Database> OpenFresh(std::string* url = nullptr) {
+    auto db = kaoping::testing::FreshCommonStore(GetParam(), url);
     EXPECT_TRUE(db.ok()) << db.status();
-    EXPECT_TRUE(db::ApplyMigrations(**db, "common", CommonMigrations()).ok());
-    return std::move(*db);
+    return db.ok() ? std::move(*db) : nullptr;
+  }
+
+  // A consumer in group "results" applying through Apply().
+  std::unique_ptr<StreamConsumer> ApplyingConsumer(const StreamConsumerOptions& options) {
+    auto consumer =
+        std::make_unique<StreamConsumer>(*ParseRedisUrl((*kaoping::testing::SharedRedis())->url()),
+                                         options, [this](const v1::Event& e) { return Apply(e); });
+    EXPECT_TRUE(consumer->EnsureGroup().ok());
+    return consumer;
   }
 
   absl::Status Produce(int first, int count, const std::string& region = "510114") {
@@ -340,16 +344,13 @@ TEST_P(EventsTest, RestartedConsumerFinishesWhatItHadReceived) {
 TEST_P(EventsTest, AnUnusableEventGoesToTheDeadLetterStreamAndDoesNotBlockTheRest) {
   auto redis = kaoping::testing::SharedRedis();
   ASSERT_TRUE(redis.ok());
-  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
-  StreamConsumer consumer(redis_options, ConsumerOptions("A"),
-                          [&](const v1::Event& e) { return Apply(e); });
-  ASSERT_TRUE(consumer.EnsureGroup().ok());
-  RedisClient client(redis_options);
+  auto consumer = ApplyingConsumer(ConsumerOptions("A"));
+  RedisClient client(*ParseRedisUrl((*redis)->url()));
   ASSERT_TRUE(client.Command({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"}).ok());
   ASSERT_TRUE(Produce(0, 3).ok());
   ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
   for (int i = 0; i < 5 && AppliedCounts().first < 3; ++i) {
-    ASSERT_TRUE(consumer.PollOnce().ok());
+    ASSERT_TRUE(consumer->PollOnce().ok());
   }
   EXPECT_EQ(AppliedCounts().first, 3);
   auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
@@ -411,14 +412,11 @@ TEST_P(EventsTest, AnEventThatKeepsFailingIsGivenUpOnAfterMaxAttempts) {
 TEST_P(EventsTest, EventsWrittenAfterARestoreFromBackupAreNotTakenForOldOnes) {
   auto redis = kaoping::testing::SharedRedis();
   ASSERT_TRUE(redis.ok());
-  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
-  StreamConsumer consumer(redis_options, ConsumerOptions("A"),
-                          [&](const v1::Event& e) { return Apply(e); });
-  ASSERT_TRUE(consumer.EnsureGroup().ok());
+  auto consumer = ApplyingConsumer(ConsumerOptions("A"));
   auto deliver = [&](int64_t expected) {
     ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
     for (int i = 0; i < 10 && AppliedCounts().first < expected; ++i) {
-      ASSERT_TRUE(consumer.PollOnce().ok());
+      ASSERT_TRUE(consumer->PollOnce().ok());
     }
   };
   ASSERT_TRUE(Produce(0, 3).ok());
@@ -438,20 +436,18 @@ TEST_P(EventsTest, EventsWrittenAfterARestoreFromBackupAreNotTakenForOldOnes) {
 TEST_P(EventsTest, TheDeadLetterStreamIsCapped) {
   auto redis = kaoping::testing::SharedRedis();
   ASSERT_TRUE(redis.ok());
-  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
   StreamConsumerOptions options = ConsumerOptions("A");
   options.dead_letter_max_len = 10;
   options.batch_size = 100;
-  StreamConsumer consumer(redis_options, options, [&](const v1::Event& e) { return Apply(e); });
-  ASSERT_TRUE(consumer.EnsureGroup().ok());
-  RedisClient client(redis_options);
+  auto consumer = ApplyingConsumer(options);
+  RedisClient client(*ParseRedisUrl((*redis)->url()));
   std::vector<std::vector<std::string>> garbage;
   for (int i = 0; i < 400; ++i) {
     garbage.push_back({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"});
   }
   ASSERT_TRUE(client.Pipeline(garbage).ok());
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(consumer.PollOnce().ok());
+    ASSERT_TRUE(consumer->PollOnce().ok());
   }
   EXPECT_EQ(client.Command({"XPENDING", stream_, "results"})->elements.at(0).integer, 0);
   // Trimming keeps whole stream nodes (100 entries by default) beyond the cap.

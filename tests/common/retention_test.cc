@@ -6,6 +6,7 @@
 #include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/status_macros.h"
+#include "tests/common/common_store.h"
 #include "tests/support/shared_servers.h"
 
 namespace kaoping {
@@ -16,12 +17,9 @@ using ::kaoping::testing::StoreKind;
 class RetentionTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
-    auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
-    ASSERT_TRUE(url.ok()) << url.status();
-    auto db = db::OpenDatabase(*url);
+    auto db = kaoping::testing::FreshCommonStore(GetParam());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(db::ApplyMigrations(*db_, "common", CommonMigrations()).ok());
   }
 
   // n rows in each table, stamped with the clock's now.
