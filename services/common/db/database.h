@@ -82,7 +82,8 @@ class Transaction {
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
   // Runs a query (or a statement with RETURNING); returns every row.
   virtual absl::StatusOr<Rows> Query(absl::string_view sql, const Params& params = {}) = 0;
-  // Runs several statements without parameters (migrations).
+  // Runs several statements without parameters (migrations), without the
+  // statement timeout: a migration may rightly take long.
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
   virtual absl::Status Commit() = 0;
   virtual Dialect dialect() const = 0;
@@ -110,9 +111,9 @@ struct DatabaseOptions {
   // PostgreSQL: how long opening a connection may take.
   absl::Duration connect_timeout = absl::Seconds(5);
   // How long one statement may run before the database stops it (PostgreSQL's
-  // statement_timeout; SQLite interrupts it). PostgreSQL connections also
-  // give up waiting for an answer a little after this, so that a server
-  // that hangs (stopped, cut off) cannot hold a call forever.
+  // statement_timeout; SQLite interrupts it); zero: no limit. PostgreSQL
+  // connections also give up waiting for an answer a little after this, so
+  // that a server that hangs (stopped, cut off) cannot hold a call forever.
   absl::Duration statement_timeout = absl::Seconds(30);
 };
 

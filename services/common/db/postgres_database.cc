@@ -113,8 +113,13 @@ PGresult* AwaitResult(PGconn* conn, absl::Time deadline, bool* timed_out) {
         return nullptr;
       }
       pollfd fd{PQsocket(conn), POLLIN, 0};
-      const int64_t wait_ms = std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, INT_MAX);
-      const int ready = poll(&fd, 1, static_cast<int>(wait_ms));
+      // Rounded up, so that a wait never ends just short of the deadline; -1: no deadline.
+      const int wait_ms =
+          left == absl::InfiniteDuration()
+              ? -1
+              : static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left), INT_MAX - 1) +
+                                 1);
+      const int ready = poll(&fd, 1, wait_ms);
       if (ready < 0 && errno == EINTR) {
         continue;
       }
@@ -201,22 +206,27 @@ struct PgConnection {
 
   // Sends with `send` (a PQsend* call) and waits for the answer, at most
   // answer_limit. The result is the caller's to PQclear.
-  absl::StatusOr<PGresult*> Exchange(absl::string_view sql, const std::function<int()>& send) {
+  absl::StatusOr<PGresult*> Exchange(absl::string_view sql, const std::function<int()>& send,
+                                     absl::Duration limit) {
     if (send() == 0) {
       return ResultError(conn, nullptr, sql);
     }
     bool timed_out = false;
-    PGresult* res = AwaitResult(conn, absl::Now() + answer_limit, &timed_out);
+    PGresult* res = AwaitResult(conn, absl::Now() + limit, &timed_out);
     if (timed_out) {
       return DatabaseError(
           absl::StatusCode::kUnavailable,
-          absl::StrCat("database did not answer within ", absl::FormatDuration(answer_limit), ": `",
+          absl::StrCat("database did not answer within ", absl::FormatDuration(limit), ": `",
                        sql.substr(0, 200), "`"));
     }
     if (res == nullptr) {
       return ResultError(conn, nullptr, sql);
     }
     return res;
+  }
+
+  absl::StatusOr<PGresult*> Exchange(absl::string_view sql, const std::function<int()>& send) {
+    return Exchange(sql, send, answer_limit);
   }
 
   absl::StatusOr<PGresult*> Exchange(const char* sql) {
@@ -257,8 +267,11 @@ class PgTransaction final : public Transaction {
     if (finished_) {
       return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
-    const std::string script(sql);
-    auto res = connection_->Exchange(script.c_str());
+    // Scripts are migrations: an index built on a large table may take
+    // longer than any statement of a call should.
+    const std::string script = absl::StrCat("SET LOCAL statement_timeout = 0; ", sql);
+    auto res = connection_->Exchange(
+        script, [&] { return PQsendQuery(conn_, script.c_str()); }, absl::InfiniteDuration());
     if (!res.ok()) {
       return res.status();
     }
@@ -412,7 +425,11 @@ class PostgresDatabase final : public Database {
     // NOTICEs ("relation already exists, skipping") are not for the service's log.
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
-    return std::make_unique<PgConnection>(conn, options_.statement_timeout + kAnswerMargin);
+    // No statement_timeout (0) means no limit here either.
+    const absl::Duration answer_limit = options_.statement_timeout > absl::ZeroDuration()
+                                            ? options_.statement_timeout + kAnswerMargin
+                                            : absl::InfiniteDuration();
+    return std::make_unique<PgConnection>(conn, answer_limit);
   }
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(Access access) override {

@@ -215,7 +215,8 @@ class SqliteTransaction final : public Transaction {
       return stmt.status();
     }
     sqlite3_stmt* s = *stmt;
-    conn_->set_deadline(absl::Now() + statement_timeout_);
+    conn_->set_deadline(statement_timeout_ > absl::ZeroDuration() ? absl::Now() + statement_timeout_
+                                                                  : absl::InfiniteFuture());
     auto st = Bind(conn_->handle(), s, params);
     while (st.ok()) {
       int rc = sqlite3_step(s);
