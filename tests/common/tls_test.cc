@@ -5,7 +5,9 @@
 #include "gtest/gtest.h"
 #include "services/common/client/generic_call.h"
 #include "services/common/server/grpc_server.h"
+#include "services/common/server/service_runtime.h"
 #include "services/common/tls/tls_config.h"
+#include "tests/support/shared_servers.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_certificates.h"
 
@@ -106,6 +108,28 @@ TEST_F(TlsTest, ClientOptionsComeFromConfigurationAndThePlaintextProfile) {
   EXPECT_FALSE(ClientTlsFromConfig(*Config::FromText("insecure_plaintext = true"))->enabled);
   auto half = Config::FromText("", {{"tls_client_cert_file", certs_.client_cert_file}});
   EXPECT_THAT(ClientTlsFromConfig(*half).status().message(), HasSubstr("tls_client_key_file"));
+}
+
+TEST_F(TlsTest, AServiceCallsAnotherWithTheTlsOfItsConfiguration) {
+  Serve({{"tls_cert_file", certs_.server_cert_file},
+         {"tls_key_file", certs_.server_key_file},
+         {"tls_client_ca_file", certs_.ca_file}});
+  auto url = testing::FreshDatabaseUrl(testing::StoreKind::kSqlite);
+  ASSERT_TRUE(url.ok());
+  auto config = Config::FromText("", {{"listen_address", "127.0.0.1:0"},
+                                      {"database_url", *url},
+                                      {"redis_url", "none"},
+                                      {"jwt_key", "tls-test-secret-tls-test-secret-0123456789"},
+                                      {"jwt_issuer", "i"},
+                                      {"tls_ca_file", certs_.ca_file},
+                                      {"tls_client_cert_file", certs_.client_cert_file},
+                                      {"tls_client_key_file", certs_.client_key_file}});
+  ASSERT_TRUE(config.ok());
+  auto runtime = ServiceRuntime::Create(*config, "caller", {});
+  ASSERT_TRUE(runtime.ok()) << runtime.status();
+  auto channel = (*runtime)->ChannelTo(server_->address());
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  EXPECT_TRUE(CheckHealth(**channel, "", absl::Seconds(10)).ok());
 }
 
 TEST_F(TlsTest, ServerKeysAreCheckedAndNamed) {

@@ -1,5 +1,6 @@
 #include "services/common/server/service_runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -76,7 +77,6 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   ASSIGN_OR_RETURN(rt->db_, db::OpenDatabase(database_url, db_options));
   RETURN_IF_ERROR(ApplyCommonMigrations(*rt->db_, rt->audit_.key()));
   RETURN_IF_ERROR(db::ApplyMigrations(*rt->db_, service, migrations));
-  RETURN_IF_ERROR(rt->StartBackground());
   ASSIGN_OR_RETURN(rt->authenticator_, Authenticator::FromConfig(config, clock));
   if (redis_url != "none") {
     ASSIGN_OR_RETURN(RedisOptions redis_options, ParseRedisUrl(redis_url));
@@ -93,6 +93,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   }
   rt->workers_ = std::make_unique<WorkerPool>(static_cast<int>(threads), static_cast<int>(queue));
   rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get(), rt->workers_.get()};
+  RETURN_IF_ERROR(rt->StartBackground());
   return rt;
 }
 
@@ -134,6 +135,12 @@ ServiceDeps ServiceRuntime::deps() {
   deps.idempotency = &idempotency_;
   deps.events_committed = [this] { EventsCommitted(); };
   return deps;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceRuntime::ChannelTo(
+    absl::string_view address) const {
+  ASSIGN_OR_RETURN(ClientTlsOptions tls, ClientTlsFromConfig(config_));
+  return CreateClientChannel(address, tls);
 }
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(

@@ -64,6 +64,11 @@ class ServiceRuntime {
   // The same pieces, for a service's domain classes.
   ServiceDeps deps();
 
+  // A channel to another service at `address`, with the TLS of this
+  // process's configuration (tls_ca_file, tls_client_cert_file, …; see
+  // tls/tls_config.h): how services call each other.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelTo(absl::string_view address) const;
+
   // Starts serving (health and reflection included) on listen_address.
   absl::StatusOr<std::unique_ptr<GrpcServer>> StartServer(
       const std::vector<ServedService>& services);
