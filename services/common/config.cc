@@ -1,7 +1,9 @@
 #include "services/common/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -18,9 +20,11 @@ namespace kaoping {
 namespace {
 
 constexpr absl::string_view kEnvPrefix = "KAOPING_";
+constexpr absl::string_view kEnvOrigin = "environment ";
 
-absl::Status ParseText(absl::string_view text, absl::string_view source,
-                       std::map<std::string, std::string, std::less<>>* values) {
+using Setter = std::function<void(std::string key, std::string value, std::string origin)>;
+
+absl::Status ParseText(absl::string_view text, absl::string_view source, const Setter& set) {
   int line_no = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_no;
@@ -38,27 +42,104 @@ absl::Status ParseText(absl::string_view text, absl::string_view source,
     if (key.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(source, ":", line_no, ": empty key"));
     }
-    (*values)[key] = std::string(value);
+    set(std::move(key), std::string(value), absl::StrCat(source, ":", line_no));
   }
   return absl::OkStatus();
 }
 
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
+
+std::string NearestKey(absl::string_view key, std::span<const absl::string_view> known) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, key.size() / 3) + 1;
+  for (absl::string_view candidate : known) {
+    const size_t distance = EditDistance(key, candidate);
+    if (distance < best_distance) {
+      best = std::string(candidate);
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+void Config::Set(std::string key, std::string value, std::string origin) {
+  origins_[key] = std::move(origin);
+  values_[std::move(key)] = std::move(value);
+}
+
+void Config::SetDefault(absl::string_view key, absl::string_view value) {
+  if (!Has(key)) {
+    Set(std::string(key), std::string(value), "profile default");
+  }
+}
+
+std::string Config::Origin(absl::string_view key) const {
+  auto it = origins_.find(key);
+  return it == origins_.end() ? "" : it->second;
+}
+
+absl::Status Config::CheckKnownKeys(std::span<const absl::string_view> known) {
+  const auto is_known = [&](absl::string_view key) {
+    return std::find(known.begin(), known.end(), key) != known.end();
+  };
+  for (auto it = values_.begin(); it != values_.end();) {
+    const std::string& key = it->first;
+    if (is_known(key)) {
+      ++it;
+      continue;
+    }
+    const std::string origin = Origin(key);
+    if (!absl::StartsWith(origin, kEnvOrigin)) {
+      const std::string nearest = NearestKey(key, known);
+      return absl::InvalidArgumentError(
+          absl::StrCat("configuration: unknown key `", key, "` (", origin, ")",
+                       nearest.empty() ? "" : absl::StrCat("; did you mean `", nearest, "`?"),
+                       " A key this process does not know would be ignored, so it is refused."));
+    }
+    ignored_environment_.push_back(origin.substr(kEnvOrigin.size()));
+    origins_.erase(key);
+    it = values_.erase(it);
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<Config> Config::FromText(absl::string_view text,
                                         const std::map<std::string, std::string>& overrides) {
   Config config;
-  if (auto st = ParseText(text, "config", &config.values_); !st.ok()) {
+  auto set = [&config](std::string k, std::string v, std::string o) {
+    config.Set(std::move(k), std::move(v), std::move(o));
+  };
+  if (auto st = ParseText(text, "config", set); !st.ok()) {
     return st;
   }
   for (const auto& [k, v] : overrides) {
-    config.values_[absl::AsciiStrToLower(k)] = v;
+    config.Set(absl::AsciiStrToLower(k), v, absl::StrCat("--", k));
   }
   return config;
 }
 
 absl::StatusOr<Config> Config::Load(int argc, const char* const* argv) {
   Config config;
+  auto set = [&config](std::string k, std::string v, std::string o) {
+    config.Set(std::move(k), std::move(v), std::move(o));
+  };
   std::map<std::string, std::string> flags;
   std::string file;
   for (int i = 1; i < argc; ++i) {
@@ -77,11 +158,10 @@ absl::StatusOr<Config> Config::Load(int argc, const char* const* argv) {
     } else {
       return absl::InvalidArgumentError(absl::StrCat("--", key, " needs a value"));
     }
-    absl::StrReplaceAll({{"-", "_"}}, &key);
     if (key == "config") {
       file = value;
     } else {
-      flags[absl::AsciiStrToLower(key)] = value;
+      flags[key] = value;
     }
   }
   if (!file.empty()) {
@@ -91,7 +171,7 @@ absl::StatusOr<Config> Config::Load(int argc, const char* const* argv) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    if (auto st = ParseText(ss.str(), file, &config.values_); !st.ok()) {
+    if (auto st = ParseText(ss.str(), file, set); !st.ok()) {
       return st;
     }
     config.source_ = file;
@@ -105,10 +185,13 @@ absl::StatusOr<Config> Config::Load(int argc, const char* const* argv) {
     if (eq == absl::string_view::npos) {
       continue;
     }
-    config.values_[absl::AsciiStrToLower(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+    config.Set(absl::AsciiStrToLower(entry.substr(0, eq)), std::string(entry.substr(eq + 1)),
+               absl::StrCat(kEnvOrigin, kEnvPrefix, entry.substr(0, eq)));
   }
-  for (const auto& [k, v] : flags) {
-    config.values_[k] = v;
+  for (const auto& [flag, v] : flags) {
+    std::string key = absl::AsciiStrToLower(flag);
+    absl::StrReplaceAll({{"-", "_"}}, &key);
+    config.Set(std::move(key), v, absl::StrCat("--", flag));
   }
   return config;
 }
@@ -155,7 +238,14 @@ absl::StatusOr<absl::Duration> Config::GetDuration(absl::string_view key,
     return fallback;
   }
   absl::Duration d;
-  if (!absl::ParseDuration(values_.find(key)->second, &d) || d < absl::ZeroDuration()) {
+  absl::string_view text = values_.find(key)->second;
+  int64_t days = 0;
+  const bool parsed = absl::ConsumeSuffix(&text, "d") ? absl::SimpleAtoi(text, &days) && days >= 0
+                                                      : absl::ParseDuration(text, &d);
+  if (days > 0) {
+    d = absl::Hours(24 * days);
+  }
+  if (!parsed || d < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         absl::StrCat("configuration: `", key, "` must be a duration such as 10s or 250ms, got \"",
                      values_.find(key)->second, "\""));

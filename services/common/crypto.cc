@@ -3,7 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <cstdlib>
 
 #include "absl/strings/escaping.h"
 
@@ -41,6 +44,14 @@ bool Base64UrlDecode(absl::string_view text, std::string* bytes) {
     return false;
   }
   return absl::WebSafeBase64Unescape(text, bytes);
+}
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    std::abort();
+  }
+  return out;
 }
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {

@@ -19,6 +19,10 @@ std::string Base64UrlEncode(absl::string_view bytes);
 // False on characters outside the alphabet or an impossible length.
 bool Base64UrlDecode(absl::string_view text, std::string* bytes);
 
+// n bytes from OpenSSL's CSPRNG (aborts only if the system has no entropy
+// source at all, which no other part of the process would survive either).
+std::string RandomBytes(size_t n);
+
 // Compares in time independent of where the inputs differ.
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
 

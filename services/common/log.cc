@@ -3,11 +3,16 @@
 #include <cmath>
 #include <cstdio>
 
+#include <grpc/support/log.h>
+
+#include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
+#include "services/common/text_escape.h"
 
 namespace kaoping {
 namespace {
@@ -43,7 +48,9 @@ LogValue::LogValue(double v) { text_ = std::isfinite(v) ? absl::StrFormat("%.6g"
 
 std::string JsonQuote(absl::string_view s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (size_t pos = 0; pos < s.size();) {
+    const size_t start = pos;
+    const int32_t c = NextCodePoint(s, &pos);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -60,11 +67,14 @@ std::string JsonQuote(absl::string_view s) {
       case '\t':
         out += "\\t";
         break;
+      case -1:
+        out += "\\ufffd";
+        break;
       default:
-        if (c < 0x20) {
+        if (IsUnsafeCodePoint(c)) {
           absl::StrAppendFormat(&out, "\\u%04x", c);
         } else {
-          out += static_cast<char>(c);
+          absl::StrAppend(&out, s.substr(start, pos - start));
         }
     }
   }
@@ -72,7 +82,41 @@ std::string JsonQuote(absl::string_view s) {
   return out;
 }
 
+namespace {
+
+// gRPC's own log lines (gpr_log), as ours.
+void GrpcLogLine(gpr_log_func_args* args) {
+  LogLevel level = args->severity == GPR_LOG_SEVERITY_ERROR  ? LogLevel::kError
+                   : args->severity == GPR_LOG_SEVERITY_INFO ? LogLevel::kInfo
+                                                             : LogLevel::kDebug;
+  Log(level, args->message != nullptr ? args->message : "",
+      {{"library", "grpc"},
+       {"file", args->file != nullptr ? args->file : ""},
+       {"line", args->line}});
+}
+
+// protobuf's (GOOGLE_LOG), as ours.
+void ProtobufLogLine(google::protobuf::LogLevel level, const char* file, int line,
+                     const std::string& message) {
+  LogLevel ours = level == google::protobuf::LOGLEVEL_INFO      ? LogLevel::kInfo
+                  : level == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
+                                                                : LogLevel::kError;
+  Log(ours, message,
+      {{"library", "protobuf"}, {"file", file != nullptr ? file : ""}, {"line", line}});
+}
+
+void RouteLibraryLogs() {
+  static absl::once_flag once;
+  absl::call_once(once, [] {
+    gpr_set_log_function(GrpcLogLine);
+    google::protobuf::SetLogHandler(ProtobufLogLine);
+  });
+}
+
+}  // namespace
+
 void InitLogging(absl::string_view service, LogLevel min_level) {
+  RouteLibraryLogs();
   LogState& state = State();
   absl::MutexLock lock(&state.mutex);
   state.service = std::string(service);

@@ -28,6 +28,25 @@ TEST(RegionTest, CodesAndTheirHierarchy) {
   EXPECT_TRUE(EnclosingRegions("510000").empty());
 }
 
+TEST(QuoteInputTest, ControlCharactersFromCallersAreEscapedInErrorMessages) {
+  EXPECT_EQ(QuoteInput("2026-v1"), "\"2026-v1\"");
+  EXPECT_EQ(QuoteInput("a\nb\x1b[31mred\t\"q\"\\"), R"("a\nb\x1b[31mred\t\"q\"\\")");
+  EXPECT_EQ(QuoteInput("\x7f\xc2\x85\xe2\x80\xae\xff"), R"("\x7f\u0085\u202e\xff")");
+  EXPECT_EQ(QuoteInput("政治忠诚"), "\"政治忠诚\"");
+  // A name in an error: one line, no escape sequence reaches a terminal.
+  auto parsed =
+      ParseRegionChild("name", "regions/510114/indicatorSets/x\n\x1b[2J", "indicatorSets");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr(R"("x\n\x1b[2J")"));
+  for (char c : parsed.status().message()) {
+    EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20) << "raw control character in the message";
+  }
+  // Long input is cut before escaping, on a character boundary.
+  const std::string quoted = QuoteInput(std::string(100, '\n'));
+  EXPECT_THAT(quoted, HasSubstr("(100 bytes)"));
+  EXPECT_EQ(quoted.find('\n'), std::string::npos);
+}
+
 TEST(PrincipalTest, RegionScoping) {
   Principal county;
   county.region_prefixes = {"510114"};

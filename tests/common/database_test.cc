@@ -208,6 +208,34 @@ TEST_P(DatabaseTest, ConcurrentWritersLoseNoUpdate) {
   EXPECT_LT(failures.load(), kThreads * kIncrements / 10);
 }
 
+TEST_P(DatabaseTest, AStatementPastItsTimeoutIsStoppedButAMigrationIsNot) {
+  auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
+  ASSERT_TRUE(url.ok());
+  DatabaseOptions options;
+  options.statement_timeout = absl::Milliseconds(200);
+  auto db = OpenDatabase(*url, options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::Status st = RunInTransaction(**db, Access::kReadOnly, [](Transaction& tx) {
+    return tx
+        .Query(
+            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000000)"
+            " SELECT COUNT(*) FROM c")
+        .status();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded) << st;
+  // The connection is fine afterwards.
+  EXPECT_TRUE(RunInTransaction(**db, Access::kReadOnly, [](Transaction& tx) {
+                return tx.Query("SELECT 1").status();
+              }).ok());
+  // A script (a migration) may take longer: an index on a large table.
+  EXPECT_TRUE(RunInTransaction(**db, Access::kReadWrite, [](Transaction& tx) {
+                return tx.ExecuteScript(
+                    "CREATE TABLE big AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL"
+                    " SELECT n + 1 FROM c WHERE n < 2000000) SELECT n FROM c;"
+                    " CREATE INDEX big_n ON big (n);");
+              }).ok());
+}
+
 TEST_P(DatabaseTest, MigrationsApplyOnceAndRefuseAnEditedHistory) {
   const EmbeddedFile v1[] = {{"0001_init.sql", "CREATE TABLE m (id TEXT PRIMARY KEY);"},
                              {"0002_more.sql", "ALTER TABLE m ADD COLUMN note TEXT;"}};

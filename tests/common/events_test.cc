@@ -3,9 +3,13 @@
 // across a consumer crash and a Redis restart; writes never wait for Redis.
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
+#include <libpq-fe.h>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kaoping/v1/events.pb.h"
@@ -14,6 +18,7 @@
 #include "services/common/events/outbox.h"
 #include "services/common/events/stream_consumer.h"
 #include "services/common/status_macros.h"
+#include "tests/common/common_store.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/shared_servers.h"
 
@@ -21,6 +26,7 @@ namespace kaoping {
 namespace {
 
 using ::kaoping::testing::StoreKind;
+using ::testing::HasSubstr;
 
 constexpr char kConsumerTable[] =
     "CREATE TABLE applied (event_id TEXT PRIMARY KEY, n BIGINT NOT NULL);";
@@ -43,19 +49,25 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
   void SetUp() override {
     static std::atomic<int> counter{0};
     stream_ = absl::StrCat("kaoping:events:test-", getpid(), "-", counter++);
-    producer_ = OpenFresh();
+    producer_ = OpenFresh(&producer_url_);
     consumer_db_ = OpenFresh();
     const EmbeddedFile files[] = {{"0001_applied.sql", kConsumerTable}};
     ASSERT_TRUE(db::ApplyMigrations(*consumer_db_, "consumer", files).ok());
   }
 
-  std::unique_ptr<db::Database> OpenFresh() {
-    auto url = kaoping::testing::FreshDatabaseUrl(GetParam());
-    EXPECT_TRUE(url.ok()) << url.status();
-    auto db = db::OpenDatabase(*url);
+  std::unique_ptr<db::Database> OpenFresh(std::string* url = nullptr) {
+    auto db = kaoping::testing::FreshCommonStore(GetParam(), url);
     EXPECT_TRUE(db.ok()) << db.status();
-    EXPECT_TRUE(db::ApplyMigrations(**db, "common", CommonMigrations()).ok());
-    return std::move(*db);
+    return db.ok() ? std::move(*db) : nullptr;
+  }
+
+  // A consumer in group "results" applying through Apply().
+  std::unique_ptr<StreamConsumer> ApplyingConsumer(const StreamConsumerOptions& options) {
+    auto consumer =
+        std::make_unique<StreamConsumer>(*ParseRedisUrl((*kaoping::testing::SharedRedis())->url()),
+                                         options, [this](const v1::Event& e) { return Apply(e); });
+    EXPECT_TRUE(consumer->EnsureGroup().ok());
+    return consumer;
   }
 
   absl::Status Produce(int first, int count, const std::string& region = "510114") {
@@ -122,9 +134,40 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
     return options;
   }
 
+  // Copies the producer's database aside (`to` the backup) or back (`from`
+  // it), as an operator's backup and restore would: the database is closed
+  // meanwhile and opened again after.
+  void CopyProducer(bool restore) {
+    producer_.reset();
+    if (GetParam() == StoreKind::kSqlite) {
+      const std::string path = producer_url_.substr(std::string("sqlite:").size());
+      std::filesystem::copy_file(restore ? path + ".backup" : path,
+                                 restore ? path : path + ".backup",
+                                 std::filesystem::copy_options::overwrite_existing);
+    } else {
+      const std::string name = producer_url_.substr(producer_url_.rfind('/') + 1);
+      const std::string sql =
+          restore ? absl::StrCat("DROP DATABASE ", name, "; CREATE DATABASE ", name, " TEMPLATE ",
+                                 name, "_backup")
+                  : absl::StrCat("CREATE DATABASE ", name, "_backup TEMPLATE ", name);
+      PGconn* conn = PQconnectdb((*kaoping::testing::SharedPostgres())->admin_url().c_str());
+      // One statement at a time: CREATE and DROP DATABASE refuse a transaction block.
+      for (absl::string_view statement : absl::StrSplit(sql, "; ")) {
+        PGresult* res = PQexec(conn, std::string(statement).c_str());
+        EXPECT_EQ(PQresultStatus(res), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+        PQclear(res);
+      }
+      PQfinish(conn);
+    }
+    auto db = db::OpenDatabase(producer_url_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    producer_ = std::move(*db);
+  }
+
   FakeClock clock_{absl::FromUnixSeconds(1795000000)};
   Outbox outbox_{"test", &clock_};
   std::string stream_;
+  std::string producer_url_;
   std::unique_ptr<db::Database> producer_;
   std::unique_ptr<db::Database> consumer_db_;
 };
@@ -171,10 +214,13 @@ TEST_P(EventsTest, RelayPublishesEveryEventOnceInOrder) {
   for (const auto& id : ids) {
     (absl::StrContains(id, "/510114/") ? county_114 : county_107).push_back(id);
   }
-  EXPECT_THAT(county_114, ::testing::ElementsAre("test/510114/1", "test/510114/2", "test/510114/3",
-                                                 "test/510114/4", "test/510114/5", "test/510114/6",
-                                                 "test/510114/7"));
-  EXPECT_THAT(county_107, ::testing::ElementsAre("test/510107/1", "test/510107/2"));
+  EXPECT_THAT(county_114,
+              ::testing::ElementsAre(HasSubstr("test/510114/1-"), HasSubstr("test/510114/2-"),
+                                     HasSubstr("test/510114/3-"), HasSubstr("test/510114/4-"),
+                                     HasSubstr("test/510114/5-"), HasSubstr("test/510114/6-"),
+                                     HasSubstr("test/510114/7-")));
+  EXPECT_THAT(county_107,
+              ::testing::ElementsAre(HasSubstr("test/510107/1-"), HasSubstr("test/510107/2-")));
 }
 
 TEST_P(EventsTest, AClockSteppingBackKeepsARegionsOrder) {
@@ -194,8 +240,9 @@ TEST_P(EventsTest, AClockSteppingBackKeepsARegionsOrder) {
       county_114.push_back(entry.elements[1].elements[1].str);
     }
   }
-  EXPECT_THAT(county_114, ::testing::ElementsAre("test/510114/1", "test/510114/2", "test/510114/3",
-                                                 "test/510114/4"));
+  EXPECT_THAT(county_114,
+              ::testing::ElementsAre(HasSubstr("test/510114/1-"), HasSubstr("test/510114/2-"),
+                                     HasSubstr("test/510114/3-"), HasSubstr("test/510114/4-")));
 }
 
 TEST_P(EventsTest, WritesSucceedWhileRedisIsDownAndEventsFollowLater) {
@@ -297,16 +344,13 @@ TEST_P(EventsTest, RestartedConsumerFinishesWhatItHadReceived) {
 TEST_P(EventsTest, AnUnusableEventGoesToTheDeadLetterStreamAndDoesNotBlockTheRest) {
   auto redis = kaoping::testing::SharedRedis();
   ASSERT_TRUE(redis.ok());
-  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
-  StreamConsumer consumer(redis_options, ConsumerOptions("A"),
-                          [&](const v1::Event& e) { return Apply(e); });
-  ASSERT_TRUE(consumer.EnsureGroup().ok());
-  RedisClient client(redis_options);
+  auto consumer = ApplyingConsumer(ConsumerOptions("A"));
+  RedisClient client(*ParseRedisUrl((*redis)->url()));
   ASSERT_TRUE(client.Command({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"}).ok());
   ASSERT_TRUE(Produce(0, 3).ok());
   ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
   for (int i = 0; i < 5 && AppliedCounts().first < 3; ++i) {
-    ASSERT_TRUE(consumer.PollOnce().ok());
+    ASSERT_TRUE(consumer->PollOnce().ok());
   }
   EXPECT_EQ(AppliedCounts().first, 3);
   auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
@@ -363,6 +407,51 @@ TEST_P(EventsTest, AnEventThatKeepsFailingIsGivenUpOnAfterMaxAttempts) {
   RedisClient client(redis_options);
   EXPECT_EQ(client.Command({"XLEN", stream_ + ":dead:results"})->integer, 1);
   EXPECT_EQ(client.Command({"XPENDING", stream_, "results"})->elements.at(0).integer, 0);
+}
+
+TEST_P(EventsTest, EventsWrittenAfterARestoreFromBackupAreNotTakenForOldOnes) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  auto consumer = ApplyingConsumer(ConsumerOptions("A"));
+  auto deliver = [&](int64_t expected) {
+    ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+    for (int i = 0; i < 10 && AppliedCounts().first < expected; ++i) {
+      ASSERT_TRUE(consumer->PollOnce().ok());
+    }
+  };
+  ASSERT_TRUE(Produce(0, 3).ok());
+  deliver(3);
+  CopyProducer(/*restore=*/false);
+  ASSERT_TRUE(Produce(3, 2).ok());  // sequence 4 and 5
+  deliver(5);
+  // The database goes back to the backup: the next events get sequence
+  // numbers 4 and 5 again, but they are other events.
+  CopyProducer(/*restore=*/true);
+  ASSERT_TRUE(Produce(10, 2).ok());
+  deliver(7);
+  EXPECT_EQ(AppliedCounts(), std::make_pair(int64_t{7}, int64_t{1}))
+      << "events after the restore were dropped as already applied";
+}
+
+TEST_P(EventsTest, TheDeadLetterStreamIsCapped) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  StreamConsumerOptions options = ConsumerOptions("A");
+  options.dead_letter_max_len = 10;
+  options.batch_size = 100;
+  auto consumer = ApplyingConsumer(options);
+  RedisClient client(*ParseRedisUrl((*redis)->url()));
+  std::vector<std::vector<std::string>> garbage;
+  for (int i = 0; i < 400; ++i) {
+    garbage.push_back({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"});
+  }
+  ASSERT_TRUE(client.Pipeline(garbage).ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(consumer->PollOnce().ok());
+  }
+  EXPECT_EQ(client.Command({"XPENDING", stream_, "results"})->elements.at(0).integer, 0);
+  // Trimming keeps whole stream nodes (100 entries by default) beyond the cap.
+  EXPECT_LE(client.Command({"XLEN", stream_ + ":dead:results"})->integer, 10 + 100);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStores, EventsTest,

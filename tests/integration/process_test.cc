@@ -1,19 +1,37 @@
-// The real binaries: fail fast on bad configuration, serve, stop cleanly on
-// SIGTERM; the CLI mints tokens, calls RPCs by name and verifies the audit log.
+// The real binaries: fail fast on bad configuration (a missing key, an
+// unknown one, the production profile's requirements), serve, stop cleanly
+// on SIGTERM, write only JSON lines to stderr; the CLI mints tokens, calls
+// RPCs by name (over TLS too), and checkpoints and verifies the audit log.
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <fstream>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "services/common/client/generic_call.h"
+#include "tests/integration/service_process.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_certificates.h"
 
 namespace kaoping {
 namespace {
 
 using ::testing::HasSubstr;
+
+// Every line is one JSON object (ours, gRPC's, protobuf's).
+void ExpectOnlyJsonLines(const std::string& output) {
+  for (absl::string_view line : absl::StrSplit(output, '\n', absl::SkipEmpty())) {
+    google::protobuf::Struct object;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    google::protobuf::StringPiece(line.data(), line.size()), &object)
+                    .ok())
+        << "not a JSON line: " << line;
+  }
+}
 
 class ProcessTest : public ::testing::Test {
  protected:
@@ -46,7 +64,8 @@ class ProcessTest : public ::testing::Test {
 };
 
 TEST_F(ProcessTest, MissingRequiredConfigurationFailsFastNamingTheKey) {
-  const std::string config = WriteConfig("listen_address = 127.0.0.1:0\nredis_url = none\n");
+  const std::string config =
+      WriteConfig("profile = local\nlisten_address = 127.0.0.1:0\nredis_url = none\n");
   auto [code, output] = Run({KAOPING_INDICATORS_BINARY, "--config", config});
   EXPECT_EQ(code, 2);
   EXPECT_THAT(output, HasSubstr("`database_url` is required"));
@@ -57,26 +76,13 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   const std::string database = "sqlite:" + dir_ + "/indicators.db";
   std::ofstream(dir_ + "/audit.key") << "process-test-audit-key-0123456789\n";
   // Port 0: the server picks a free port and logs the address it bound.
-  const std::string config = WriteConfig(absl::StrCat(
-      "listen_address = 127.0.0.1:0\ndatabase_url = ", database,
+  const std::string config = absl::StrCat(
+      "profile = local\nlisten_address = 127.0.0.1:0\ndatabase_url = ", database,
       "\nredis_url = none\njwt_key_file = ", dir_, "/jwt.key\njwt_issuer = kaoping-local\n",
-      "audit_key_file = ", dir_, "/audit.key\n"));
-  const std::string log = dir_ + "/server.log";
-  auto pid = testing::Spawn({KAOPING_INDICATORS_BINARY, "--config", config}, log);
-  ASSERT_TRUE(pid.ok());
-  std::string address;
-  const std::string marker = "\"msg\":\"serving\",\"address\":\"";
-  for (int i = 0; i < 400 && address.empty(); ++i) {
-    const std::string output = testing::TailOfFile(log, 100000);
-    size_t at = output.find(marker);
-    if (at != std::string::npos) {
-      size_t start = at + marker.size();
-      address = output.substr(start, output.find('"', start) - start);
-    } else {
-      absl::SleepFor(absl::Milliseconds(25));
-    }
-  }
-  ASSERT_FALSE(address.empty()) << testing::TailOfFile(log);
+      "audit_key_file = ", dir_, "/audit.key\n");
+  auto process = testing::ServiceProcess::Start(KAOPING_INDICATORS_BINARY, dir_, "server", config);
+  ASSERT_TRUE(process.ok()) << process.status();
+  const std::string address = process->address();
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   bool serving = false;
   for (int i = 0; i < 200 && !serving; ++i) {
@@ -86,7 +92,7 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
       absl::SleepFor(absl::Milliseconds(50));
     }
   }
-  ASSERT_TRUE(serving) << testing::TailOfFile(log);
+  ASSERT_TRUE(serving) << process->Log();
 
   // The CLI: a token for an admin, then create, publish and resolve by name.
   auto [code, token] =
@@ -118,13 +124,14 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   EXPECT_THAT(refused_out, HasSubstr("FAILED_PRECONDITION"));
   unsetenv("KAOPING_TOKEN");
 
-  kill(*pid, SIGTERM);
-  int status = 0;
-  waitpid(*pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::TailOfFile(log);
-  const std::string output = testing::TailOfFile(log, 100000);
+  process->Signal(SIGTERM);
+  auto exit_code = process->WaitForExit(absl::Seconds(60));
+  ASSERT_TRUE(exit_code.ok()) << process->Log();
+  EXPECT_EQ(*exit_code, 0) << process->Log();
+  const std::string output = process->Log();
   EXPECT_THAT(output, HasSubstr("\"msg\":\"shutting down\""));
   EXPECT_THAT(output, HasSubstr("\"msg\":\"stopped\""));
+  ExpectOnlyJsonLines(output);
 
   auto [verified, verified_out] =
       Run({KAOPING_CLI_BINARY, "audit-verify", database, "--key-file", dir_ + "/audit.key"});
@@ -133,11 +140,87 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   // Without the key the links do not check out: the chain is keyed.
   auto [unkeyed, unkeyed_out] = Run({KAOPING_CLI_BINARY, "audit-verify", database});
   EXPECT_EQ(unkeyed, 3) << unkeyed_out;
+  // A checkpoint taken now, then the last entry cut off and the head
+  // rewritten: found against the checkpoint (and, keyed, by the head's seal).
+  auto [checkpointed, checkpoint] =
+      Run({KAOPING_CLI_BINARY, "audit-checkpoint", database, "--key-file", dir_ + "/audit.key"});
+  ASSERT_EQ(checkpointed, 0) << checkpoint;
+  std::ofstream(dir_ + "/checkpoint.json") << checkpoint;
+  auto [against, against_out] =
+      Run({KAOPING_CLI_BINARY, "audit-verify", database, "--key-file", dir_ + "/audit.key",
+           "--checkpoint", dir_ + "/checkpoint.json"});
+  EXPECT_EQ(against, 0) << against_out;
+  EXPECT_THAT(against_out, HasSubstr("checked against the checkpoint"));
+  auto [logged, logged_out] = Run({KAOPING_CLI_BINARY, "audit-verify", database, "--key-file",
+                                   dir_ + "/audit.key", "--checkpoint", process->log_path()});
+  EXPECT_EQ(logged, 0) << "the service's own checkpoint log line works too: " << logged_out;
+  auto [wrong_key, wrong_key_out] = Run(
+      {KAOPING_CLI_BINARY, "audit-verify", database, "--checkpoint", dir_ + "/checkpoint.json"});
+  EXPECT_EQ(wrong_key, 1);
+  EXPECT_THAT(wrong_key_out, HasSubstr("MAC does not match"));
   // Verifying never creates a database where there was none.
   auto [missing, missing_out] =
       Run({KAOPING_CLI_BINARY, "audit-verify", "sqlite:" + dir_ + "/no-such.db"});
   EXPECT_EQ(missing, 1);
   EXPECT_FALSE(std::ifstream(dir_ + "/no-such.db").good());
+}
+
+TEST_F(ProcessTest, AnUnknownKeyStopsStartUpNamingTheNearestKnownOne) {
+  const std::string config =
+      WriteConfig("profile = local\nlisten_adress = 127.0.0.1:0\ndatabase_url = sqlite::memory:\n");
+  auto [code, output] = Run({KAOPING_INDICATORS_BINARY, "--config", config});
+  EXPECT_EQ(code, 2);
+  EXPECT_THAT(output, HasSubstr("unknown key `listen_adress`"));
+  EXPECT_THAT(output, HasSubstr("did you mean `listen_address`?"));
+  ExpectOnlyJsonLines(output);
+}
+
+TEST_F(ProcessTest, OutsideTheLocalProfileAMissingSafeguardStopsStartUp) {
+  // No profile is production: an audience, an audit key and TLS are required.
+  const std::string config = WriteConfig(
+      absl::StrCat("listen_address = 127.0.0.1:0\ndatabase_url = sqlite:", dir_,
+                   "/p.db\nredis_url = none\njwt_key_file = ", dir_, "/jwt.key\njwt_issuer = i\n"));
+  auto [code, output] = Run({KAOPING_INDICATORS_BINARY, "--config", config});
+  EXPECT_EQ(code, 2);
+  EXPECT_THAT(output, HasSubstr("`jwt_audience` is required outside the local profile"));
+}
+
+TEST_F(ProcessTest, TheProductionProfileServesOverTlsWithEdDsaTokens) {
+  auto certs = testing::MakeTestCertificates(dir_);
+  ASSERT_TRUE(certs.ok()) << certs.status();
+  auto signing = testing::MakeTestSigningKey(dir_);
+  ASSERT_TRUE(signing.ok()) << signing.status();
+  std::ofstream(dir_ + "/audit.key") << "process-test-audit-key-0123456789\n";
+  const std::string config = absl::StrCat(
+      "profile = production\nlisten_address = 127.0.0.1:0\ndatabase_url = sqlite:", dir_,
+      "/prod.db\nredis_url = none\njwt_key_file = ", signing->public_key_file,
+      "\njwt_issuer = kaoping\njwt_audience = kaoping-api\naudit_key_file = ", dir_,
+      "/audit.key\ntls_cert_file = ", certs->server_cert_file,
+      "\ntls_key_file = ", certs->server_key_file, "\ndrain_delay = 0s\n");
+  auto process = testing::ServiceProcess::Start(KAOPING_INDICATORS_BINARY, dir_, "prod", config);
+  ASSERT_TRUE(process.ok()) << process.status();
+  auto [code, token] =
+      Run({KAOPING_CLI_BINARY, "token", "--algorithm", "EdDSA", "--key-file",
+           signing->private_key_file, "--issuer", "kaoping", "--audience", "kaoping-api", "--sub",
+           "admin", "--roles", "REGION_ADMIN", "--regions", "510114"});
+  ASSERT_EQ(code, 0) << token;
+  token.erase(token.find_last_not_of('\n') + 1);
+  setenv("KAOPING_TOKEN", token.c_str(), 1);
+  auto [over_tls, over_tls_out] =
+      Run({KAOPING_CLI_BINARY, "--tls-ca", certs->ca_file, "call", process->address(),
+           "IndicatorService/GetDefaultCatalog", "{}"});
+  EXPECT_EQ(over_tls, 0) << over_tls_out;
+  auto [health, health_out] =
+      Run({KAOPING_CLI_BINARY, "health", process->address(), "--tls-ca", certs->ca_file});
+  EXPECT_EQ(health, 0) << health_out;
+  auto [plaintext, plaintext_out] = Run(
+      {KAOPING_CLI_BINARY, "call", process->address(), "IndicatorService/GetDefaultCatalog", "{}"});
+  EXPECT_EQ(plaintext, 1);
+  EXPECT_THAT(plaintext_out, HasSubstr("UNAVAILABLE"));
+  unsetenv("KAOPING_TOKEN");
+  process->Signal(SIGTERM);
+  EXPECT_EQ(*process->WaitForExit(absl::Seconds(60)), 0) << process->Log();
+  EXPECT_THAT(process->Log(), HasSubstr("\"profile\":\"production\""));
 }
 
 }  // namespace

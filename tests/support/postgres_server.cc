@@ -1,17 +1,24 @@
 #include "tests/support/postgres_server.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include <libpq-fe.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "tests/support/subprocess.h"
 
@@ -125,30 +132,89 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
     if (!port.ok()) {
       return port.status();
     }
-    std::string options = absl::StrCat("-p ", *port, " -k ", server->dir_,
-                                       " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                       " -c synchronous_commit=off -c full_page_writes=off"
-                                       " -c max_connections=200");
-    auto st =
-        RunToCompletion(with_prefix({server->bin_dir_ + "/pg_ctl", "-D", data, "-o", options, "-l",
-                                     server->dir_ + "/server.log", "-w", "-t", "60", "start"}),
-                        log);
+    server->port_ = *port;
+    auto st = server->Launch();
     if (st.ok()) {
       server->admin_url_ = absl::StrCat("postgresql://postgres@127.0.0.1:", *port, "/postgres");
       return server;
     }
     if (attempt == 4) {
-      return absl::InternalError(
-          absl::StrCat(st.message(), "\nserver log:\n", TailOfFile(server->dir_ + "/server.log")));
+      return st;
     }
   }
   return absl::InternalError("unreachable");
 }
 
+absl::Status PostgresServer::Launch() {
+  std::vector<std::string> argv = NobodyPrefix();
+  const std::string options = absl::StrCat("-p ", port_, " -k ", dir_,
+                                           " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                           " -c synchronous_commit=off -c full_page_writes=off"
+                                           " -c max_connections=200");
+  argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-o", options, "-l",
+                           dir_ + "/server.log", "-w", "-t", "60", "start"});
+  auto st = RunToCompletion(argv, dir_ + "/setup.log");
+  if (!st.ok()) {
+    return absl::InternalError(
+        absl::StrCat(st.message(), "\nserver log:\n", TailOfFile(dir_ + "/server.log")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PostgresServer::Restart() {
+  if (dir_.empty()) {
+    return absl::FailedPreconditionError("an external PostgreSQL server is not restarted by tests");
+  }
+  std::vector<std::string> argv = NobodyPrefix();
+  argv.insert(argv.end(), {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "fast", "-w", "stop"});
+  if (auto st = RunToCompletion(argv, dir_ + "/setup.log"); !st.ok()) {
+    return st;
+  }
+  return Launch();
+}
+
+absl::Status PostgresServer::SignalAll(int signal) {
+  if (dir_.empty()) {
+    return absl::FailedPreconditionError("an external PostgreSQL server is not signalled by tests");
+  }
+  pid_t postmaster = 0;
+  if (!(std::ifstream(dir_ + "/data/postmaster.pid") >> postmaster) || postmaster <= 0) {
+    return absl::FailedPreconditionError("postmaster.pid cannot be read");
+  }
+  // The postmaster first, so that it starts no backend the scan would miss.
+  if (kill(postmaster, signal) != 0) {
+    return absl::InternalError(absl::StrCat("kill ", postmaster, ": ", strerror(errno)));
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    pid_t pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) {
+      continue;
+    }
+    // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so
+    // the fields are counted from the last ')'.
+    std::ifstream stat_file(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+    const size_t paren = stat.rfind(')');
+    std::istringstream rest(paren == std::string::npos ? "" : stat.substr(paren + 1));
+    std::string state;
+    pid_t parent = 0;
+    if (rest >> state >> parent && parent == postmaster) {
+      kill(pid, signal);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PostgresServer::Freeze() { return SignalAll(SIGSTOP); }
+
+absl::Status PostgresServer::Thaw() { return SignalAll(SIGCONT); }
+
 PostgresServer::~PostgresServer() {
   if (dir_.empty()) {
     return;
   }
+  (void)Thaw();  // a frozen server would not stop
   std::vector<std::string> argv = NobodyPrefix();
   argv.insert(argv.end(),
               {bin_dir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});

@@ -28,12 +28,23 @@ class PostgresServer {
   // URL of the maintenance database `postgres`.
   const std::string& admin_url() const { return admin_url_; }
 
+  // Stops the cluster (fast shutdown: connections are closed) and starts it
+  // again on the same port: every connection a client held is now dead.
+  absl::Status Restart();
+  // SIGSTOP to the postmaster and every backend: the server hangs (accepts
+  // TCP connections, answers nothing). Thaw() sends SIGCONT.
+  absl::Status Freeze();
+  absl::Status Thaw();
+
  private:
   PostgresServer() = default;
+  absl::Status Launch();
+  absl::Status SignalAll(int signal);
 
   std::string dir_;  // empty when an external server is used
   std::string bin_dir_;
   std::string admin_url_;
+  int port_ = 0;
 };
 
 }  // namespace kaoping::testing

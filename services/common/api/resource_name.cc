@@ -3,21 +3,54 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "services/common/region.h"
+#include "services/common/text_escape.h"
 
 namespace kaoping {
+
+namespace {
+
+// Writes input between quotes with every character that could change how
+// the message displays or splits written as an escape: \n, \t, \x1b,
+// \u202e, and \xff for a byte that is not UTF-8.
+std::string Escaped(absl::string_view input) {
+  std::string out;
+  for (size_t pos = 0; pos < input.size();) {
+    const size_t start = pos;
+    const int32_t c = NextCodePoint(input, &pos);
+    if (c == '"' || c == '\\') {
+      absl::StrAppend(&out, "\\", input.substr(start, 1));
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == -1 || (c < 0x80 && IsUnsafeCodePoint(c))) {
+      absl::StrAppendFormat(&out, "\\x%02x", static_cast<unsigned char>(input[start]));
+    } else if (IsUnsafeCodePoint(c)) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+    } else {
+      absl::StrAppend(&out, input.substr(start, pos - start));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string QuoteInput(absl::string_view input) {
   constexpr size_t kMax = 64;
   if (input.size() <= kMax) {
-    return absl::StrCat("\"", input, "\"");
+    return absl::StrCat("\"", Escaped(input), "\"");
   }
   size_t end = kMax;
   while (end > 0 && (static_cast<unsigned char>(input[end]) & 0xC0) == 0x80) {
     --end;
   }
-  return absl::StrCat("\"", input.substr(0, end), "…\" (", input.size(), " bytes)");
+  return absl::StrCat("\"", Escaped(input.substr(0, end)), "…\" (", input.size(), " bytes)");
 }
 
 std::string RegionName(absl::string_view region_code) {

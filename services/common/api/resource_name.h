@@ -8,7 +8,10 @@
 namespace kaoping {
 
 // Client input quoted in an error message: at most 64 bytes of it, so that
-// a long input cannot make the error itself too long to deliver.
+// a long input cannot make the error itself too long to deliver, with
+// control characters, bidirectional overrides and bytes that are not UTF-8
+// escaped (\n, \x1b, \u202e, \xff), so that it cannot forge lines or
+// terminal sequences where the message is shown.
 std::string QuoteInput(absl::string_view input);
 
 // "regions/510114" ⇄ "510114". Errors are INVALID_ARGUMENT naming `field`.

@@ -2,76 +2,91 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
+#include "services/common/log.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping {
 namespace {
 
-const std::string kGenesisHash(64, '0');
+constexpr int kLegacyPage = 256;
 
-void AppendField(std::string* out, absl::string_view field) {
-  absl::StrAppend(out, field.size(), ":", field, ";");
+absl::Status Tampered(absl::string_view what) {
+  LogError("audit log tampered with: writes it would record are refused",
+           {{"finding", what}, {"action", "run kaoping audit-verify"}});
+  return absl::DataLossError(absl::StrCat("audit log: ", what));
 }
-
-AuditEntry EntryFromRow(const db::Row& row) {
-  AuditEntry e;
-  e.record.region_code = row[0].AsText();
-  e.seq = row[1].AsInt();
-  e.time_micros = row[2].AsInt();
-  e.record.principal = row[3].AsText();
-  e.record.method = row[4].AsText();
-  e.record.resource = row[5].AsText();
-  e.record.outcome = row[6].AsText();
-  e.record.detail = row[7].AsText();
-  e.prev_hash = row[8].AsText();
-  e.hash = row[9].AsText();
-  return e;
-}
-
-constexpr char kColumns[] =
-    "region_code, seq, time_micros, principal, method, resource, outcome, detail, prev_hash, hash";
 
 }  // namespace
 
-std::string AuditEntryHash(const AuditEntry& entry, absl::string_view key) {
-  std::string canonical;
-  AppendField(&canonical, entry.record.region_code);
-  AppendField(&canonical, absl::StrCat(entry.seq));
-  AppendField(&canonical, absl::StrCat(entry.time_micros));
-  AppendField(&canonical, entry.record.principal);
-  AppendField(&canonical, entry.record.method);
-  AppendField(&canonical, entry.record.resource);
-  AppendField(&canonical, entry.record.outcome);
-  AppendField(&canonical, entry.record.detail);
-  AppendField(&canonical, entry.prev_hash);
-  return key.empty() ? Sha256Hex(canonical) : HexEncode(HmacSha256(key, canonical));
+absl::Status AuditLog::AddRegion(db::Transaction& tx, const std::string& region_code) const {
+  // Bumping the record first locks it (PostgreSQL row lock; SQLite's write
+  // lock is already held): the region set changes one region at a time, and
+  // the heads read next include every region added before.
+  ASSIGN_OR_RETURN(db::Rows bumped, tx.Query("UPDATE audit_region_set SET regions = regions + 1"
+                                             " WHERE singleton = 1 RETURNING regions, seal"));
+  if (bumped.empty()) {
+    return Tampered("the sealed record of the set of audited regions is gone");
+  }
+  ASSIGN_OR_RETURN(db::Rows codes,
+                   tx.Query("SELECT region_code FROM audit_head ORDER BY region_code"));
+  AuditRegionSetSeal before;
+  AuditRegionSetSeal after;
+  for (const db::Row& row : codes) {
+    if (row[0].AsText() != region_code) {
+      before.Add(row[0].AsText());
+    }
+    after.Add(row[0].AsText());
+  }
+  const int64_t recorded = bumped[0][0].AsInt() - 1;
+  const std::string& seal = bumped[0][1].AsText();
+  const bool was_empty = recorded == 0 && seal.empty() && before.count() == 0;
+  if (!was_empty && !ConstantTimeEquals(seal, before.Seal(key_))) {
+    return Tampered("the set of regions with an audit chain does not match its seal");
+  }
+  return tx
+      .Execute("UPDATE audit_region_set SET regions = $1, seal = $2 WHERE singleton = 1",
+               {after.count(), after.Seal(key_)})
+      .status();
 }
 
 absl::Status AuditLog::Append(db::Transaction& tx, const AuditRecord& record) const {
-  RETURN_IF_ERROR(tx.Execute("INSERT INTO audit_head (region_code, seq, hash) VALUES ($1, 0, $2)"
-                             " ON CONFLICT (region_code) DO NOTHING",
-                             {record.region_code, kGenesisHash})
-                      .status());
-  // Bumping the head first locks it (PostgreSQL row lock; SQLite's write
-  // lock is already held), so entries of one region get gapless sequence numbers.
-  ASSIGN_OR_RETURN(db::Row head,
+  const std::string& genesis = AuditGenesisHash();
+  ASSIGN_OR_RETURN(int64_t created,
+                   tx.Execute("INSERT INTO audit_head (region_code, seq, hash, seal)"
+                              " VALUES ($1, 0, $2, $3) ON CONFLICT (region_code) DO NOTHING",
+                              {record.region_code, genesis,
+                               AuditHeadSeal(key_, record.region_code, 0, genesis)}));
+  if (created > 0) {
+    RETURN_IF_ERROR(AddRegion(tx, record.region_code));
+  }
+  // Bumping the head first locks it, so entries of one region get gapless
+  // sequence numbers.
+  ASSIGN_OR_RETURN(db::Row bumped,
                    tx.QueryOne("UPDATE audit_head SET seq = seq + 1 WHERE region_code = $1"
-                               " RETURNING seq, hash",
+                               " RETURNING seq, hash, seal",
                                {record.region_code}));
+  const AuditHead head{record.region_code, bumped[0].AsInt() - 1, bumped[1].AsText(),
+                       bumped[2].AsText()};
+  if (!head.SealMatches(key_)) {
+    return Tampered(
+        absl::StrCat("region ", record.region_code, ": the chain head does not match its seal"));
+  }
   AuditEntry entry;
   entry.record = record;
-  entry.seq = head[0].AsInt();
-  entry.prev_hash = head[1].AsText();
+  entry.seq = head.seq + 1;
+  entry.prev_hash = head.hash;
   entry.time_micros = absl::ToUnixMicros(clock_->Now());
   entry.hash = AuditEntryHash(entry, key_);
-  RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET hash = $2 WHERE region_code = $1",
-                             {record.region_code, entry.hash})
+  RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET hash = $2, seal = $3 WHERE region_code = $1",
+                             {record.region_code, entry.hash,
+                              AuditHeadSeal(key_, record.region_code, entry.seq, entry.hash)})
                       .status());
   return tx
-      .Execute(absl::StrCat("INSERT INTO audit_log (", kColumns,
-                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
-               {record.region_code, entry.seq, entry.time_micros, record.principal, record.method,
-                record.resource, record.outcome, record.detail, entry.prev_hash, entry.hash})
+      .Execute(
+          "INSERT INTO audit_log (region_code, seq, time_micros, principal, method, resource,"
+          " outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+          {record.region_code, entry.seq, entry.time_micros, record.principal, record.method,
+           record.resource, record.outcome, record.detail, entry.prev_hash, entry.hash})
       .status();
 }
 
@@ -80,75 +95,61 @@ absl::Status AuditLog::AppendStandalone(db::Database& db, const AuditRecord& rec
                               [&](db::Transaction& tx) { return Append(tx, record); });
 }
 
-absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_view key) {
-  AuditVerification result;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    result = AuditVerification();
-    ASSIGN_OR_RETURN(
-        db::Rows heads,
-        tx.Query("SELECT region_code, seq, hash FROM audit_head ORDER BY region_code"));
-    for (const db::Row& head : heads) {
-      const std::string region = head[0].AsText();
-      ++result.regions;
-      ASSIGN_OR_RETURN(db::Rows rows,
-                       tx.Query(absl::StrCat("SELECT ", kColumns,
-                                             " FROM audit_log WHERE region_code = $1 ORDER BY seq"),
-                                {region}));
-      std::string prev = kGenesisHash;
-      int64_t expected_seq = 1;
-      for (const db::Row& row : rows) {
-        AuditEntry e = EntryFromRow(row);
-        ++result.entries;
-        if (e.seq != expected_seq) {
-          result.problems.push_back(absl::StrCat("region ", region, ": entries ", expected_seq,
-                                                 "..", e.seq - 1, " are missing (deleted)"));
-        }
-        if (e.prev_hash != prev) {
-          result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
-                                                 " does not link to the entry before it"));
-        }
-        if (AuditEntryHash(e, key) != e.hash) {
-          result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
-                                                 ": content does not match its hash (edited)"));
-        }
-        prev = e.hash;
-        expected_seq = e.seq + 1;
+absl::Status SealLegacyAuditChains(db::Database& db, absl::string_view key) {
+  std::string after;
+  bool all_sealed = true;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<AuditHead> heads, ReadAuditHeadPage(db, after, kLegacyPage));
+    for (const AuditHead& head : heads) {
+      after = head.region_code;
+      if (!head.seal.empty()) {
+        continue;
       }
-      if (head[1].AsInt() != expected_seq - 1 || head[2].AsText() != prev) {
-        result.problems.push_back(absl::StrCat("region ", region, ": the chain ends at entry ",
-                                               expected_seq - 1, " but its head records entry ",
-                                               head[1].AsInt(), " (entries deleted at the end)"));
+      AuditVerification chain;
+      RETURN_IF_ERROR(VerifyAuditChain(db, key, head, nullptr, &chain));
+      if (!chain.ok()) {
+        LogError("audit chain left unsealed: it does not verify",
+                 {{"region", head.region_code}, {"finding", chain.problems.front()}});
+        all_sealed = false;
+        continue;
       }
+      // The seq and hash checked: a head that moved meanwhile is not sealed.
+      RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadWrite, [&](db::Transaction& tx) {
+        return tx
+            .Execute(
+                "UPDATE audit_head SET seal = $4 WHERE region_code = $1 AND seq = $2"
+                " AND hash = $3 AND seal = ''",
+                {head.region_code, head.seq, head.hash,
+                 AuditHeadSeal(key, head.region_code, head.seq, head.hash)})
+            .status();
+      }));
     }
-    ASSIGN_OR_RETURN(db::Rows orphans,
-                     tx.Query("SELECT DISTINCT region_code FROM audit_log WHERE region_code NOT IN"
-                              " (SELECT region_code FROM audit_head)"));
-    for (const db::Row& row : orphans) {
-      result.problems.push_back(
-          absl::StrCat("region ", row[0].AsText(), ": entries exist but the chain head is gone"));
+    if (heads.size() < kLegacyPage) {
+      break;
     }
-    return absl::OkStatus();
-  }));
-  return result;
-}
-
-absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,
-                                                     const std::string& region_code,
-                                                     int64_t before_seq, int limit) {
-  std::vector<AuditEntry> entries;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    entries.clear();
-    ASSIGN_OR_RETURN(db::Rows rows,
-                     tx.Query(absl::StrCat("SELECT ", kColumns,
-                                           " FROM audit_log WHERE region_code = $1 AND seq < $2"
-                                           " ORDER BY seq DESC LIMIT $3"),
-                              {region_code, before_seq, static_cast<int64_t>(limit)}));
-    for (const auto& row : rows) {
-      entries.push_back(EntryFromRow(row));
+  }
+  if (!all_sealed) {
+    return absl::OkStatus();  // the region set stays unsealed too, for the auditor to see
+  }
+  return db::RunInTransaction(db, db::Access::kReadWrite, [&](db::Transaction& tx) {
+    ASSIGN_OR_RETURN(AuditRegionSetRecord record, ReadAuditRegionSet(tx));
+    if (!record.seal.empty()) {
+      return absl::OkStatus();
     }
-    return absl::OkStatus();
-  }));
-  return entries;
+    ASSIGN_OR_RETURN(db::Rows codes,
+                     tx.Query("SELECT region_code FROM audit_head ORDER BY region_code"));
+    AuditRegionSetSeal seal;
+    for (const db::Row& row : codes) {
+      seal.Add(row[0].AsText());
+    }
+    if (seal.count() == 0) {
+      return absl::OkStatus();
+    }
+    return tx
+        .Execute("UPDATE audit_region_set SET regions = $1, seal = $2 WHERE singleton = 1",
+                 {seal.count(), seal.Seal(key)})
+        .status();
+  });
 }
 
 }  // namespace kaoping

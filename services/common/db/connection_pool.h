@@ -13,13 +13,20 @@ namespace kaoping::db {
 
 // At most `max` connections, opened on demand and reused. A caller finding
 // every connection busy waits up to `wait`, then gets a retryable UNAVAILABLE.
+//
+// An idle connection is checked with `alive` before it is handed out. One
+// found dead means the server went away (a restart, a failover): every idle
+// connection is then closed, since they died with it, and a fresh one is
+// opened, so that the first calls after the server returns succeed instead
+// of each drawing another dead connection.
 template <typename Connection>
 class ConnectionPool {
  public:
   using Connector = std::function<absl::StatusOr<std::unique_ptr<Connection>>()>;
+  using AliveCheck = std::function<bool(Connection&)>;
 
-  ConnectionPool(int max, absl::Duration wait, Connector connect)
-      : max_(max), wait_(wait), connect_(std::move(connect)) {}
+  ConnectionPool(int max, absl::Duration wait, Connector connect, AliveCheck alive = nullptr)
+      : max_(max), wait_(wait), connect_(std::move(connect)), alive_(std::move(alive)) {}
 
   absl::StatusOr<std::unique_ptr<Connection>> Acquire() {
     {
@@ -35,9 +42,14 @@ class ConnectionPool {
       if (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
-        return conn;
+        if (alive_ == nullptr || alive_(*conn)) {
+          return conn;
+        }
+        // The dead one's slot is reused for the fresh connection below.
+        DropIdleLocked();
+      } else {
+        ++open_;
       }
-      ++open_;
     }
     auto conn = connect_();
     if (!conn.ok()) {
@@ -58,10 +70,22 @@ class ConnectionPool {
     idle_.push_back(std::move(conn));
   }
 
+  // Closes every idle connection (the server they lead to is gone).
+  void DropIdle() {
+    absl::MutexLock lock(&mutex_);
+    DropIdleLocked();
+  }
+
  private:
+  void DropIdleLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    open_ -= static_cast<int>(idle_.size());
+    idle_.clear();
+  }
+
   const int max_;
   const absl::Duration wait_;
   Connector connect_;
+  AliveCheck alive_;
   absl::Mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mutex_);
   int open_ ABSL_GUARDED_BY(mutex_) = 0;

@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 // The one SQL interface of kaoping. SQL is written once, with PostgreSQL-style
 // positional parameters ($1, $2, …), in the subset SQLite and PostgreSQL
@@ -81,7 +82,8 @@ class Transaction {
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
   // Runs a query (or a statement with RETURNING); returns every row.
   virtual absl::StatusOr<Rows> Query(absl::string_view sql, const Params& params = {}) = 0;
-  // Runs several statements without parameters (migrations).
+  // Runs several statements without parameters (migrations), without the
+  // statement timeout: a migration may rightly take long.
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
   virtual absl::Status Commit() = 0;
   virtual Dialect dialect() const = 0;
@@ -106,6 +108,13 @@ struct DatabaseOptions {
   bool create_if_missing = true;
   // SQLite: how long a connection waits for a lock held by another process.
   int busy_timeout_ms = 10000;
+  // PostgreSQL: how long opening a connection may take.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // How long one statement may run before the database stops it (PostgreSQL's
+  // statement_timeout; SQLite interrupts it); zero: no limit. PostgreSQL
+  // connections also give up waiting for an answer a little after this, so
+  // that a server that hangs (stopped, cut off) cannot hold a call forever.
+  absl::Duration statement_timeout = absl::Seconds(30);
 };
 
 // Opens "sqlite:/path/to/file.db" (also "sqlite:///abs/path", a bare path

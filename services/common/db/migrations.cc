@@ -66,17 +66,19 @@ absl::Status Bootstrap(Transaction& tx) {
 }  // namespace
 
 absl::Status ApplyMigrations(Database& db, absl::string_view component,
-                             std::span<const EmbeddedFile> files) {
+                             std::span<const EmbeddedFile> files, std::vector<int64_t>* applied) {
   ASSIGN_OR_RETURN(std::vector<Migration> migrations, ParseMigrations(component, files));
   for (const Migration& migration : migrations) {
     const std::string checksum = Sha256Hex(migration.sql);
+    bool applied_now = false;
     absl::Status st = RunInTransaction(db, Access::kReadWrite, [&](Transaction& tx) {
+      applied_now = false;
       RETURN_IF_ERROR(Bootstrap(tx));
-      ASSIGN_OR_RETURN(Rows applied, tx.Query("SELECT checksum FROM schema_migrations"
-                                              " WHERE component = $1 AND version = $2",
-                                              {component, migration.version}));
-      if (!applied.empty()) {
-        if (applied[0][0].AsText() != checksum) {
+      ASSIGN_OR_RETURN(Rows seen, tx.Query("SELECT checksum FROM schema_migrations"
+                                           " WHERE component = $1 AND version = $2",
+                                           {component, migration.version}));
+      if (!seen.empty()) {
+        if (seen[0][0].AsText() != checksum) {
           return absl::FailedPreconditionError(
               absl::StrCat("migration ", component, "/", migration.name,
                            " was changed after it was applied; add a new migration instead"));
@@ -87,6 +89,7 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
         return absl::Status(st.code(), absl::StrCat("migration ", component, "/", migration.name,
                                                     ": ", st.message()));
       }
+      applied_now = true;
       return tx
           .Execute(
               "INSERT INTO schema_migrations (component, version, name, checksum)"
@@ -95,6 +98,9 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
           .status();
     });
     RETURN_IF_ERROR(st);
+    if (applied_now && applied != nullptr) {
+      applied->push_back(migration.version);
+    }
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -14,7 +16,10 @@ namespace kaoping::db {
 // Files are named NNNN_description.sql. A migration that was applied and has
 // since been edited is refused (its checksum is recorded): schema history is
 // append-only. Concurrent starts of several instances are serialized.
+// The versions this call applied go to *applied, when given (a step that
+// must follow a migration once, in code, looks there).
 absl::Status ApplyMigrations(Database& db, absl::string_view component,
-                             std::span<const EmbeddedFile> files);
+                             std::span<const EmbeddedFile> files,
+                             std::vector<int64_t>* applied = nullptr);
 
 }  // namespace kaoping::db

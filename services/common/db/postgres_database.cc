@@ -1,7 +1,10 @@
 #include "services/common/db/postgres_database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <vector>
@@ -30,6 +33,10 @@ constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
 constexpr absl::Duration kPoolWait = absl::Seconds(30);
+// How much longer than statement_timeout a connection waits for an answer
+// before it takes the server for hung: the server's own timeout, and the
+// error it sends, normally come first.
+constexpr absl::Duration kAnswerMargin = absl::Seconds(5);
 
 // libpq URLs may carry a password, in the authority or as ?password=: never log it.
 std::string RedactUrl(absl::string_view url) {
@@ -68,6 +75,10 @@ absl::Status ResultError(PGconn* conn, PGresult* res, absl::string_view sql) {
   if (sqlstate == "23503") {
     return DatabaseError(absl::StatusCode::kFailedPrecondition, message);
   }
+  if (sqlstate == "57014") {
+    // statement_timeout: running it again would take as long.
+    return DatabaseError(absl::StatusCode::kDeadlineExceeded, message);
+  }
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
     return DatabaseError(absl::StatusCode::kAborted, message, /*retryable=*/true);
   }
@@ -79,6 +90,54 @@ absl::Status ResultError(PGconn* conn, PGresult* res, absl::string_view sql) {
     return DatabaseError(absl::StatusCode::kUnavailable, message, /*retryable=*/true);
   }
   return DatabaseError(absl::StatusCode::kInternal, message);
+}
+
+bool IsErrorResult(const PGresult* res) {
+  const ExecStatusType status = PQresultStatus(res);
+  return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+}
+
+// Waits for the answer to what was sent on conn until `deadline`. Returns the
+// result to report (the first error, else the last result), or null when the
+// server did not answer in time (*timed_out) — the connection is then in an
+// unknown state and must be closed, not reused.
+PGresult* AwaitResult(PGconn* conn, absl::Time deadline, bool* timed_out) {
+  *timed_out = false;
+  PGresult* kept = nullptr;
+  while (true) {
+    while (PQisBusy(conn)) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) {
+        *timed_out = true;
+        PQclear(kept);
+        return nullptr;
+      }
+      pollfd fd{PQsocket(conn), POLLIN, 0};
+      // Rounded up, so that a wait never ends just short of the deadline; -1: no deadline.
+      const int wait_ms =
+          left == absl::InfiniteDuration()
+              ? -1
+              : static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left), INT_MAX - 1) +
+                                 1);
+      const int ready = poll(&fd, 1, wait_ms);
+      if (ready < 0 && errno == EINTR) {
+        continue;
+      }
+      if (ready < 0 || (ready > 0 && PQconsumeInput(conn) == 0)) {
+        break;  // connection trouble: PQgetResult reports it
+      }
+    }
+    PGresult* res = PQgetResult(conn);
+    if (res == nullptr) {
+      return kept;
+    }
+    if (kept != nullptr && IsErrorResult(kept)) {
+      PQclear(res);
+      continue;
+    }
+    PQclear(kept);
+    kept = res;
+  }
 }
 
 Value DecodeColumn(PGresult* res, int row, int col) {
@@ -127,14 +186,55 @@ Value DecodeColumn(PGresult* res, int row, int col) {
 
 // Owns one libpq connection.
 struct PgConnection {
-  explicit PgConnection(PGconn* c) : conn(c) {}
+  PgConnection(PGconn* c, absl::Duration answer_limit) : conn(c), answer_limit(answer_limit) {}
   ~PgConnection() { PQfinish(conn); }
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   bool reusable() const {
     return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
   }
+
+  // An idle connection has nothing to read: something to read (the notice
+  // of a server shutting down, or the end of the stream) means it is dead.
+  bool Alive() {
+    if (PQstatus(conn) != CONNECTION_OK) {
+      return false;
+    }
+    pollfd fd{PQsocket(conn), POLLIN, 0};
+    return poll(&fd, 1, 0) == 0;
+  }
+
+  // Sends with `send` (a PQsend* call) and waits for the answer, at most
+  // answer_limit. The result is the caller's to PQclear.
+  absl::StatusOr<PGresult*> Exchange(absl::string_view sql, const std::function<int()>& send,
+                                     absl::Duration limit) {
+    if (send() == 0) {
+      return ResultError(conn, nullptr, sql);
+    }
+    bool timed_out = false;
+    PGresult* res = AwaitResult(conn, absl::Now() + limit, &timed_out);
+    if (timed_out) {
+      return DatabaseError(
+          absl::StatusCode::kUnavailable,
+          absl::StrCat("database did not answer within ", absl::FormatDuration(limit), ": `",
+                       sql.substr(0, 200), "`"));
+    }
+    if (res == nullptr) {
+      return ResultError(conn, nullptr, sql);
+    }
+    return res;
+  }
+
+  absl::StatusOr<PGresult*> Exchange(absl::string_view sql, const std::function<int()>& send) {
+    return Exchange(sql, send, answer_limit);
+  }
+
+  absl::StatusOr<PGresult*> Exchange(const char* sql) {
+    return Exchange(sql, [&] { return PQsendQuery(conn, sql); });
+  }
+
   PGconn* conn;
+  absl::Duration answer_limit;
 };
 
 class PostgresDatabase;
@@ -167,12 +267,19 @@ class PgTransaction final : public Transaction {
     if (finished_) {
       return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
-    PGresult* res = PQexec(conn_, std::string(sql).c_str());
-    absl::Status st = absl::OkStatus();
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-      st = ResultError(conn_, res, sql);
+    // Scripts are migrations: an index built on a large table may take
+    // longer than any statement of a call should.
+    const std::string script = absl::StrCat("SET LOCAL statement_timeout = 0; ", sql);
+    auto res = connection_->Exchange(
+        script, [&] { return PQsendQuery(conn_, script.c_str()); }, absl::InfiniteDuration());
+    if (!res.ok()) {
+      return res.status();
     }
-    PQclear(res);
+    absl::Status st = absl::OkStatus();
+    if (IsErrorResult(*res)) {
+      st = ResultError(conn_, *res, sql);
+    }
+    PQclear(*res);
     return st;
   }
 
@@ -181,7 +288,13 @@ class PgTransaction final : public Transaction {
       return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     finished_ = true;
-    PGresult* res = PQexec(conn_, "COMMIT");
+    auto answer = connection_->Exchange("COMMIT");
+    if (!answer.ok()) {
+      // Sent, and no answer: the server may have committed.
+      return DatabaseError(absl::StatusCode::kUnknown,
+                           absl::StrCat("no answer to COMMIT: ", answer.status().message()));
+    }
+    PGresult* res = *answer;
     absl::Status st = absl::OkStatus();
     if (PQstatus(conn_) != CONNECTION_OK) {
       // The server may have committed before the connection broke: running
@@ -240,8 +353,15 @@ class PgTransaction final : public Transaction {
       values[i] = storage[i].c_str();
       lengths[i] = static_cast<int>(storage[i].size());
     }
-    PGresult* res = PQexecParams(conn_, std::string(sql).c_str(), n, types.data(), values.data(),
-                                 lengths.data(), formats.data(), /*resultFormat=*/0);
+    const std::string text(sql);
+    auto answer = connection_->Exchange(sql, [&] {
+      return PQsendQueryParams(conn_, text.c_str(), n, types.data(), values.data(), lengths.data(),
+                               formats.data(), /*resultFormat=*/0);
+    });
+    if (!answer.ok()) {
+      return answer.status();
+    }
+    PGresult* res = *answer;
     absl::Status st = absl::OkStatus();
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
@@ -280,10 +400,21 @@ class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(std::string url, const DatabaseOptions& options)
       : url_(std::move(url)),
-        pool_(options.max_connections, kPoolWait, [this] { return Connect(); }) {}
+        options_(options),
+        pool_(
+            options.max_connections, kPoolWait, [this] { return Connect(); },
+            [](PgConnection& c) { return c.Alive(); }) {}
 
   absl::StatusOr<std::unique_ptr<PgConnection>> Connect() {
-    PGconn* conn = PQconnectdb(url_.c_str());
+    // The URL first, then the timeouts, which override any it carries: the
+    // configuration keys are where they are set.
+    const std::string connect_timeout = absl::StrCat(std::max<int64_t>(
+        2, absl::ToInt64Seconds(absl::Ceil(options_.connect_timeout, absl::Seconds(1)))));
+    const std::string server_options = absl::StrCat(
+        "-c statement_timeout=", absl::ToInt64Milliseconds(options_.statement_timeout));
+    const char* keywords[] = {"dbname", "connect_timeout", "options", nullptr};
+    const char* values[] = {url_.c_str(), connect_timeout.c_str(), server_options.c_str(), nullptr};
+    PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn);
       PQfinish(conn);
@@ -294,7 +425,11 @@ class PostgresDatabase final : public Database {
     // NOTICEs ("relation already exists, skipping") are not for the service's log.
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
-    return std::make_unique<PgConnection>(conn);
+    // No statement_timeout (0) means no limit here either.
+    const absl::Duration answer_limit = options_.statement_timeout > absl::ZeroDuration()
+                                            ? options_.statement_timeout + kAnswerMargin
+                                            : absl::InfiniteDuration();
+    return std::make_unique<PgConnection>(conn, answer_limit);
   }
 
   absl::StatusOr<std::unique_ptr<Transaction>> Begin(Access access) override {
@@ -305,14 +440,18 @@ class PostgresDatabase final : public Database {
     // A reader sees one snapshot across its statements, as on SQLite.
     const char* begin =
         access == Access::kReadOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
-    PGresult* res = PQexec((*connection)->conn, begin);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-      absl::Status st = ResultError((*connection)->conn, res, begin);
-      PQclear(res);
+    auto res = (*connection)->Exchange(begin);
+    absl::Status st = res.ok() ? absl::OkStatus() : res.status();
+    if (res.ok() && PQresultStatus(*res) != PGRES_COMMAND_OK) {
+      st = ResultError((*connection)->conn, *res, begin);
+    }
+    if (res.ok()) {
+      PQclear(*res);
+    }
+    if (!st.ok()) {
       Release(std::move(*connection));
       return st;
     }
-    PQclear(res);
     return std::unique_ptr<Transaction>(new PgTransaction(this, std::move(*connection)));
   }
 
@@ -321,17 +460,29 @@ class PostgresDatabase final : public Database {
 
   void Release(std::unique_ptr<PgConnection> connection) {
     const bool reusable = connection->reusable();
+    // Lost, or left waiting for an answer that did not come in time.
+    const bool server_gone = PQstatus(connection->conn) != CONNECTION_OK ||
+                             PQtransactionStatus(connection->conn) == PQTRANS_ACTIVE;
     pool_.Release(std::move(connection), reusable);
+    if (server_gone) {
+      pool_.DropIdle();  // they lead to the same server
+    }
   }
 
  private:
   std::string url_;
+  DatabaseOptions options_;
   ConnectionPool<PgConnection> pool_;
 };
 
 PgTransaction::~PgTransaction() {
-  if (!finished_ && PQstatus(conn_) == CONNECTION_OK) {
-    PQclear(PQexec(conn_, "ROLLBACK"));
+  // Only on a connection that answers: one left waiting for an answer is
+  // closed by Release, which rolls back on the server.
+  if (!finished_ && PQstatus(conn_) == CONNECTION_OK &&
+      PQtransactionStatus(conn_) != PQTRANS_ACTIVE) {
+    if (auto res = connection_->Exchange("ROLLBACK"); res.ok()) {
+      PQclear(*res);
+    }
   }
   owner_->Release(std::move(connection_));
 }

@@ -29,6 +29,9 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
       break;
   }
   switch (rc & 0xff) {
+    case SQLITE_INTERRUPT:
+      // The statement ran past statement_timeout: running it again would take as long.
+      return DatabaseError(absl::StatusCode::kDeadlineExceeded, message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return DatabaseError(absl::StatusCode::kAborted, message, /*retryable=*/true);
@@ -45,7 +48,19 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
 // One sqlite3 handle with its prepared statements, used by one transaction at a time.
 class Connection {
  public:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  explicit Connection(sqlite3* db) : db_(db) {
+    if (db_ == nullptr) {
+      return;  // sqlite3_open_v2 ran out of memory; Connect reports it
+    }
+    // Checked every few thousand virtual machine steps: a statement running
+    // past its deadline is interrupted (SQLITE_INTERRUPT).
+    sqlite3_progress_handler(
+        db_, 10000,
+        [](void* self) -> int {
+          return absl::Now() > static_cast<Connection*>(self)->deadline_ ? 1 : 0;
+        },
+        this);
+  }
   ~Connection() {
     for (auto& [sql, stmt] : statements_) {
       sqlite3_finalize(stmt);
@@ -56,6 +71,7 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   sqlite3* handle() const { return db_; }
+  void set_deadline(absl::Time deadline) { deadline_ = deadline; }
 
   absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql) {
     auto it = statements_.find(sql);
@@ -86,6 +102,7 @@ class Connection {
  private:
   sqlite3* db_;
   absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+  absl::Time deadline_ = absl::InfiniteFuture();
 };
 
 absl::Status Bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
@@ -143,8 +160,12 @@ class SqliteDatabase;
 
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(SqliteDatabase* owner, std::unique_ptr<Connection> conn, bool writer)
-      : owner_(owner), conn_(std::move(conn)), writer_(writer) {}
+  SqliteTransaction(SqliteDatabase* owner, std::unique_ptr<Connection> conn, bool writer,
+                    absl::Duration statement_timeout)
+      : owner_(owner),
+        conn_(std::move(conn)),
+        writer_(writer),
+        statement_timeout_(statement_timeout) {}
   ~SqliteTransaction() override;
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
@@ -194,6 +215,8 @@ class SqliteTransaction final : public Transaction {
       return stmt.status();
     }
     sqlite3_stmt* s = *stmt;
+    conn_->set_deadline(statement_timeout_ > absl::ZeroDuration() ? absl::Now() + statement_timeout_
+                                                                  : absl::InfiniteFuture());
     auto st = Bind(conn_->handle(), s, params);
     while (st.ok()) {
       int rc = sqlite3_step(s);
@@ -216,12 +239,14 @@ class SqliteTransaction final : public Transaction {
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
+    conn_->set_deadline(absl::InfiniteFuture());
     return st;
   }
 
   SqliteDatabase* owner_;
   std::unique_ptr<Connection> conn_;
   bool writer_;
+  absl::Duration statement_timeout_;
   bool finished_ = false;
 };
 
@@ -273,7 +298,8 @@ class SqliteDatabase final : public Database {
       }
       return st;
     }
-    return std::unique_ptr<Transaction>(new SqliteTransaction(this, std::move(*conn), writer));
+    return std::unique_ptr<Transaction>(
+        new SqliteTransaction(this, std::move(*conn), writer, options_.statement_timeout));
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }

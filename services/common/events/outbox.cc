@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/crypto.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 
@@ -34,7 +35,7 @@ absl::StatusOr<std::string> Outbox::Enqueue(db::Transaction& tx, const std::stri
   const int64_t seq = head[0].AsInt();
   const int64_t created_micros = head[1].AsInt();
   v1::Event event;
-  event.set_id(absl::StrCat(service_, "/", region_code, "/", seq));
+  event.set_id(absl::StrCat(service_, "/", region_code, "/", seq, "-", HexEncode(RandomBytes(8))));
   event.set_type(payload.GetDescriptor()->full_name());
   event.set_region_code(region_code);
   event.set_resource(resource);
@@ -67,9 +68,17 @@ OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, s
       redis_(std::move(redis)),
       stream_(std::move(stream)),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      loop_({.name = absl::StrCat("event relay to ", stream_), .max_backoff = options.max_backoff},
+            [this] { return Step(); }) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
+
+absl::StatusOr<absl::Duration> OutboxRelay::Step() {
+  ASSIGN_OR_RETURN(int relayed, RelayOnce());
+  // A full batch means more is waiting.
+  return relayed == options_.batch_size ? absl::ZeroDuration() : options_.poll_interval;
+}
 
 absl::StatusOr<db::Rows> OutboxRelay::PendingBatch(db::Transaction& tx) const {
   return tx.Query(
@@ -138,79 +147,6 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
   RETURN_IF_ERROR(db::RunInTransaction(
       *db_, db::Access::kReadWrite, [&](db::Transaction& tx) { return MarkPublished(tx, rows); }));
   return static_cast<int>(rows.size());
-}
-
-absl::Status OutboxRelay::PurgeRelayed() {
-  const int64_t cutoff = absl::ToUnixMicros(clock_->Now() - options_.retention);
-  return db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    return tx
-        .Execute("DELETE FROM outbox WHERE published_micros IS NOT NULL AND published_micros < $1",
-                 {cutoff})
-        .status();
-  });
-}
-
-void OutboxRelay::Start() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void OutboxRelay::Stop() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void OutboxRelay::Notify() {
-  absl::MutexLock lock(&mutex_);
-  wake_ = true;
-}
-
-void OutboxRelay::Loop() {
-  absl::Duration backoff = absl::Milliseconds(100);
-  bool redis_down_logged = false;
-  while (true) {
-    absl::Duration wait = options_.poll_interval;
-    auto relayed = RelayOnce();
-    if (relayed.ok()) {
-      if (redis_down_logged) {
-        LogInfo("event relay resumed", {{"stream", stream_}});
-        redis_down_logged = false;
-      }
-      backoff = absl::Milliseconds(100);
-      if (*relayed == options_.batch_size) {
-        wait = absl::ZeroDuration();  // more is waiting
-      }
-    } else {
-      if (!redis_down_logged) {
-        LogWarning("event relay paused; events wait in the outbox",
-                   {{"stream", stream_}, {"error", relayed.status().ToString()}});
-        redis_down_logged = true;
-      }
-      wait = backoff;
-      backoff = std::min(backoff * 2, options_.max_backoff);
-    }
-    if (clock_->Now() - last_purge_ > absl::Hours(1)) {
-      if (auto st = PurgeRelayed(); !st.ok()) {
-        LogWarning("outbox purge failed", {{"error", st.ToString()}});
-      }
-      last_purge_ = clock_->Now();
-    }
-    absl::MutexLock lock(&mutex_);
-    auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return wake_ || stopping_; };
-    mutex_.AwaitWithTimeout(absl::Condition(&woken), wait);
-    if (stopping_) {
-      return;
-    }
-    wake_ = false;
-  }
 }
 
 }  // namespace kaoping

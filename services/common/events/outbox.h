@@ -1,14 +1,12 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "google/protobuf/message.h"
 #include "kaoping/v1/events.pb.h"
+#include "services/common/background_loop.h"
 #include "services/common/clock.h"
 #include "services/common/db/database.h"
 #include "services/common/events/redis_client.h"
@@ -24,7 +22,10 @@ class Outbox {
  public:
   Outbox(std::string service, const Clock* clock) : service_(std::move(service)), clock_(clock) {}
 
-  // Returns the event's id, "{service}/{region_code}/{sequence}".
+  // Returns the event's id, "{service}/{region_code}/{sequence}-{random}":
+  // the sequence orders a region's events for people reading them; the 64
+  // random bits keep ids unique when a database restored from a backup
+  // hands out the same sequence numbers again (consumers remember ids).
   absl::StatusOr<std::string> Enqueue(db::Transaction& tx, const std::string& region_code,
                                       const std::string& resource, const std::string& actor,
                                       const google::protobuf::Message& payload) const;
@@ -45,14 +46,13 @@ struct OutboxRelayOptions {
   absl::Duration max_backoff = absl::Seconds(5);
   // Stream entries kept (approximately); consumers further behind than this lose events.
   int64_t stream_max_len = 1000000;
-  // Relayed rows are deleted from the outbox after this long.
-  absl::Duration retention = absl::Hours(24 * 7);
 };
 
 // Moves committed events from the outbox to the Redis Stream, oldest first,
 // marking each relayed. At least once: a crash between XADD and the mark
 // publishes an event twice, which consumers absorb (they are idempotent on
-// Event.id). While Redis is down, events wait in the outbox.
+// Event.id). While Redis is down, events wait in the outbox. Relayed rows
+// are deleted later by the RetentionPurger.
 class OutboxRelay {
  public:
   OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream,
@@ -63,13 +63,12 @@ class OutboxRelay {
   absl::StatusOr<int> RelayOnce();
 
   // Background relaying until Stop(); Notify() wakes it after a commit.
-  void Start();
-  void Stop();
-  void Notify();
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
+  void Notify() { loop_.Wake(); }
 
  private:
-  void Loop();
-  absl::Status PurgeRelayed();
+  absl::StatusOr<absl::Duration> Step();
   absl::StatusOr<db::Rows> PendingBatch(db::Transaction& tx) const;
   absl::Status Publish(const db::Rows& rows);
   absl::Status MarkPublished(db::Transaction& tx, const db::Rows& rows) const;
@@ -79,12 +78,8 @@ class OutboxRelay {
   std::string stream_;
   const Clock* clock_;
   OutboxRelayOptions options_;
-
-  absl::Mutex mutex_;
-  bool wake_ ABSL_GUARDED_BY(mutex_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
-  absl::Time last_purge_ = absl::InfinitePast();
+  // Last: stopped before anything it uses is destroyed.
+  BackgroundLoop loop_;
 };
 
 }  // namespace kaoping

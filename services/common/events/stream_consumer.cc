@@ -17,11 +17,20 @@ const std::string* FieldValue(const RedisReply& fields, absl::string_view name) 
   return nullptr;
 }
 
+// Entries whose failures are counted are forgotten beyond this many (they
+// were taken over by another consumer, or trimmed from the stream): the
+// worst case is a few more attempts, never an unbounded map.
+constexpr size_t kMaxTrackedAttempts = 10000;
+
 }  // namespace
 
 StreamConsumer::StreamConsumer(RedisOptions redis, StreamConsumerOptions options,
                                EventHandler handler)
-    : options_(std::move(options)), handler_(std::move(handler)) {
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      loop_({.name = absl::StrCat("event consumer ", options_.group, " on ", options_.stream),
+             .max_backoff = options_.max_backoff},
+            [this] { return Step(); }) {
   // A blocking read must not time out before the server answers.
   redis.command_timeout = std::max(redis.command_timeout, options_.block + absl::Seconds(2));
   redis_ = std::make_unique<RedisClient>(std::move(redis));
@@ -57,6 +66,9 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
     if (!st.ok() && st.code() != absl::StatusCode::kInvalidArgument &&
         ++attempts_[entry_id] < options_.max_attempts) {
       reread_own_pending_ = true;
+      if (attempts_.size() > kMaxTrackedAttempts) {
+        attempts_.clear();
+      }
       return st;
     }
     attempts_.erase(entry_id);
@@ -65,22 +77,32 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
                                                          {"entry", entry_id},
                                                          {"event_id", event.id()},
                                                          {"error", st.ToString()}});
-      std::vector<std::string> add = {
-          "XADD",       absl::StrCat(options_.stream, ":dead:", options_.group),
-          "*",          "entry",
-          entry_id,     "error",
-          st.ToString()};
-      if (bytes != nullptr) {
-        add.push_back("event");
-        add.push_back(*bytes);
-      }
-      RETURN_IF_ERROR(redis_->Command(add).status());
+      RETURN_IF_ERROR(DeadLetter(entry_id, bytes, st));
     } else {
       ++applied;
     }
     RETURN_IF_ERROR(redis_->Command({"XACK", options_.stream, options_.group, entry_id}).status());
   }
   return applied;
+}
+
+absl::Status StreamConsumer::DeadLetter(const std::string& entry_id, const std::string* bytes,
+                                        const absl::Status& error) {
+  std::vector<std::string> add = {"XADD",
+                                  absl::StrCat(options_.stream, ":dead:", options_.group),
+                                  "MAXLEN",
+                                  "~",
+                                  absl::StrCat(options_.dead_letter_max_len),
+                                  "*",
+                                  "entry",
+                                  entry_id,
+                                  "error",
+                                  error.ToString()};
+  if (bytes != nullptr) {
+    add.push_back("event");
+    add.push_back(*bytes);
+  }
+  return redis_->Command(add).status();
 }
 
 absl::StatusOr<int> StreamConsumer::PollOnce() {
@@ -144,57 +166,15 @@ absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
   return applied;
 }
 
-void StreamConsumer::Start() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = false;
+absl::StatusOr<absl::Duration> StreamConsumer::Step() {
+  absl::Status st = group_ready_ ? PollOnce().status() : EnsureGroup();
+  if (absl::StrContains(st.message(), "NOGROUP")) {
+    group_ready_ = false;  // Redis lost the group (a restart without persistence)
+  } else if (st.ok()) {
+    group_ready_ = true;
   }
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void StreamConsumer::Stop() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void StreamConsumer::Loop() {
-  absl::Duration backoff = absl::Milliseconds(100);
-  bool group_ready = false;
-  bool failing = false;
-  while (true) {
-    {
-      absl::MutexLock lock(&mutex_);
-      if (stopping_) {
-        return;
-      }
-    }
-    absl::Status st = group_ready ? PollOnce().status() : EnsureGroup();
-    if (st.ok()) {
-      group_ready = true;
-      backoff = absl::Milliseconds(100);
-      if (failing) {
-        LogInfo("event consumer resumed", {{"stream", options_.stream}});
-        failing = false;
-      }
-      continue;
-    }
-    if (!failing) {
-      LogWarning("event consumer waiting", {{"stream", options_.stream}, {"error", st.ToString()}});
-      failing = true;
-    }
-    if (absl::StrContains(st.message(), "NOGROUP")) {
-      group_ready = false;  // Redis lost the group (restart without persistence)
-    }
-    absl::MutexLock lock(&mutex_);
-    auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; };
-    mutex_.AwaitWithTimeout(absl::Condition(&stopping), backoff);
-    backoff = std::min(backoff * 2, options_.max_backoff);
-  }
+  RETURN_IF_ERROR(st);
+  return absl::ZeroDuration();  // XREADGROUP BLOCK does the waiting
 }
 
 absl::Status ApplyOnce(db::Database& db, absl::string_view consumer, const v1::Event& event,

@@ -3,13 +3,12 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "kaoping/v1/events.pb.h"
+#include "services/common/background_loop.h"
 #include "services/common/clock.h"
 #include "services/common/db/database.h"
 #include "services/common/events/redis_client.h"
@@ -28,6 +27,9 @@ struct StreamConsumerOptions {
   absl::Duration max_backoff = absl::Seconds(5);
   // Failed applications of one event before it is given up on.
   int max_attempts = 10;
+  // Entries kept (approximately) in the dead-letter stream: a flood of bad
+  // events cannot fill Redis; the log keeps a line for every one.
+  int64_t dead_letter_max_len = 100000;
 };
 
 // Applies one event. OK acknowledges it. INVALID_ARGUMENT (an event that can
@@ -41,6 +43,10 @@ using EventHandler = std::function<absl::Status(const v1::Event&)>;
 // A member of a Redis consumer group: acknowledges only after the handler
 // applied an event, picks up on start what it had received but not
 // acknowledged before a crash, and takes over what dead members left pending.
+//
+// A service that consumes events owns its StreamConsumer as its last member,
+// so that the consumer stops (its destructor joins the thread) before the
+// store and the rest of the service its handler uses are destroyed.
 class StreamConsumer {
  public:
   StreamConsumer(RedisOptions redis, StreamConsumerOptions options, EventHandler handler);
@@ -52,13 +58,16 @@ class StreamConsumer {
   // entries abandoned by others, then new ones. Returns the number applied.
   absl::StatusOr<int> PollOnce();
 
-  void Start();
-  void Stop();
+  // Background consumption until Stop() (also on destruction).
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
 
  private:
   absl::StatusOr<int> PollOnceUnguarded();
   absl::StatusOr<int> Process(const RedisReply& entries);
-  void Loop();
+  absl::Status DeadLetter(const std::string& entry_id, const std::string* bytes,
+                          const absl::Status& error);
+  absl::StatusOr<absl::Duration> Step();
 
   std::unique_ptr<RedisClient> redis_;
   StreamConsumerOptions options_;
@@ -68,10 +77,9 @@ class StreamConsumer {
   std::string claim_cursor_ = "0-0";
   // Failed applications per stream entry (this process's view).
   absl::flat_hash_map<std::string, int> attempts_;
-
-  absl::Mutex mutex_;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  bool group_ready_ = false;
+  // Last: stopped before anything it uses is destroyed.
+  BackgroundLoop loop_;
 };
 
 // Idempotent application: runs body and records (consumer, event id) in

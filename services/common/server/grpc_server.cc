@@ -2,6 +2,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
@@ -17,8 +21,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->options_ = options;
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, options.credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (const ServedService& served : services) {
@@ -44,17 +47,20 @@ std::string GrpcServer::address() const {
   return absl::StrCat(host, ":", port_);
 }
 
-void GrpcServer::Shutdown() {
+void GrpcServer::Shutdown(absl::Duration min_drain) {
   if (shut_down_ || server_ == nullptr) {
     return;
   }
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
-  if (options_.drain_delay > absl::ZeroDuration()) {
-    LogInfo("draining: health is NOT_SERVING",
-            {{"drain_seconds", absl::ToDoubleSeconds(options_.drain_delay)}});
-    absl::SleepFor(options_.drain_delay);
+  const absl::Duration drain = std::max(options_.drain_delay, min_drain);
+  if (drain > absl::ZeroDuration()) {
+    LogInfo("draining: health is NOT_SERVING, calls still served",
+            {{"drain_seconds", absl::ToDoubleSeconds(drain)}});
+    absl::SleepFor(drain);
   }
+  LogInfo("refusing new calls; waiting for calls in flight",
+          {{"grace_seconds", absl::ToDoubleSeconds(options_.shutdown_grace)}});
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   server_->Wait();
 }
@@ -65,6 +71,16 @@ void BlockTerminationSignals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void StartShutdownWatchdog(absl::Duration limit) {
+  std::thread([limit] {
+    absl::SleepFor(limit);
+    LogError("shutdown did not finish in time; exiting now",
+             {{"limit_seconds", absl::ToDoubleSeconds(limit)},
+              {"cause", "a call or background task is stuck, e.g. on a store that hangs"}});
+    std::_Exit(1);
+  }).detach();
 }
 
 int WaitForTerminationSignal() {

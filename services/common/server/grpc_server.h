@@ -20,6 +20,8 @@ struct GrpcServerOptions {
   // load balancers and probes stop sending traffic first.
   absl::Duration drain_delay = absl::ZeroDuration();
   int max_message_bytes = 16 * 1024 * 1024;
+  // TLS or plaintext (ServerCredentialsFromConfig, tls/tls_config.h).
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
 };
 
 // A service to serve, with the full name health checks know it by
@@ -41,9 +43,16 @@ class GrpcServer {
   // host:port actually bound.
   std::string address() const;
 
-  // health → NOT_SERVING, wait drain_delay, stop accepting calls, let those
-  // in flight finish within shutdown_grace, then return. Idempotent.
-  void Shutdown();
+  // health → NOT_SERVING; calls are still accepted for drain_delay (at least
+  // `min_drain`), so that load balancers notice and calls already on their
+  // way arrive and are served; then new calls are refused (UNAVAILABLE) and
+  // those in flight get until shutdown_grace to finish, then return.
+  // Idempotent.
+  //
+  // Why accept during the drain: a call that reaches the server after gRPC's
+  // own shutdown began is cancelled (CANCELLED), even if the client sent it
+  // before the signal; only a call that arrived before is finished.
+  void Shutdown(absl::Duration min_drain = absl::ZeroDuration());
 
  private:
   GrpcServer() = default;
@@ -59,5 +68,14 @@ class GrpcServer {
 void BlockTerminationSignals();
 // Blocks until SIGINT or SIGTERM; returns which.
 int WaitForTerminationSignal();
+
+// Once a signal has asked the process to stop: if it is still running after
+// `limit` (a store that hangs keeps a call, or a thread, from ever
+// finishing), logs why and ends the process with exit code 1.
+void StartShutdownWatchdog(absl::Duration limit);
+
+// Calls sent just before a signal may still be on their way; a server being
+// stopped by a signal accepts calls at least this long.
+inline constexpr absl::Duration kInTransitWindow = absl::Milliseconds(500);
 
 }  // namespace kaoping

@@ -1,14 +1,25 @@
 #include "services/common/server/service_runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/log.h"
+#include "services/common/runtime_config.h"
 #include "services/common/status_macros.h"
+#include "services/common/tls/tls_config.h"
 
 namespace kaoping {
+namespace {
+
+// After the calls have had their grace: time to stop the background loops
+// and close the store.
+constexpr absl::Duration kTeardownAllowance = absl::Seconds(5);
+
+}  // namespace
 
 ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* clock,
                                std::string audit_key)
@@ -19,9 +30,21 @@ ServiceRuntime::ServiceRuntime(Config config, std::string service, const Clock* 
       outbox_(service_, clock),
       idempotency_(clock) {}
 
-ServiceRuntime::~ServiceRuntime() {
+ServiceRuntime::~ServiceRuntime() { StopBackground(); }
+
+void ServiceRuntime::StopBackground() {
   if (relay_ != nullptr) {
     relay_->Stop();
+  }
+  if (purger_ != nullptr) {
+    purger_->Stop();
+  }
+  if (checkpoints_ != nullptr && checkpoints_->running()) {
+    checkpoints_->Stop();
+    // The heads as the service stops leave with the logs too.
+    if (auto st = checkpoints_->LogOnce(); !st.ok()) {
+      LogWarning("last audit checkpoint failed", {{"error", st.ToString()}});
+    }
   }
 }
 
@@ -47,8 +70,12 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     return absl::InvalidArgumentError("configuration: `db_max_connections` must be 1..1000");
   }
   db_options.max_connections = static_cast<int>(max_connections);
+  ASSIGN_OR_RETURN(db_options.connect_timeout,
+                   config.GetDuration("db_connect_timeout", db_options.connect_timeout));
+  ASSIGN_OR_RETURN(db_options.statement_timeout,
+                   config.GetDuration("db_statement_timeout", db_options.statement_timeout));
   ASSIGN_OR_RETURN(rt->db_, db::OpenDatabase(database_url, db_options));
-  RETURN_IF_ERROR(db::ApplyMigrations(*rt->db_, "common", CommonMigrations()));
+  RETURN_IF_ERROR(ApplyCommonMigrations(*rt->db_, rt->audit_.key()));
   RETURN_IF_ERROR(db::ApplyMigrations(*rt->db_, service, migrations));
   ASSIGN_OR_RETURN(rt->authenticator_, Authenticator::FromConfig(config, clock));
   if (redis_url != "none") {
@@ -66,6 +93,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   }
   rt->workers_ = std::make_unique<WorkerPool>(static_cast<int>(threads), static_cast<int>(queue));
   rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get(), rt->workers_.get()};
+  RETURN_IF_ERROR(rt->StartBackground());
   return rt;
 }
 
@@ -73,6 +101,29 @@ void ServiceRuntime::EventsCommitted() {
   if (relay_ != nullptr) {
     relay_->Notify();
   }
+}
+
+absl::Status ServiceRuntime::StartBackground() {
+  RetentionOptions retention;
+  ASSIGN_OR_RETURN(retention.idempotency,
+                   config_.GetDuration("idempotency_retention", retention.idempotency));
+  ASSIGN_OR_RETURN(retention.consumed_events,
+                   config_.GetDuration("consumed_event_retention", retention.consumed_events));
+  ASSIGN_OR_RETURN(retention.relayed_events,
+                   config_.GetDuration("outbox_retention", retention.relayed_events));
+  ASSIGN_OR_RETURN(retention.interval, config_.GetDuration("purge_interval", retention.interval));
+  if (retention.interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("configuration: `purge_interval` must be more than 0s");
+  }
+  purger_ = std::make_unique<RetentionPurger>(db_.get(), clock_, retention);
+  purger_->Start();
+  ASSIGN_OR_RETURN(absl::Duration every,
+                   config_.GetDuration("audit_checkpoint_interval", absl::Hours(1)));
+  if (every > absl::ZeroDuration()) {
+    checkpoints_ = std::make_unique<AuditCheckpointLogger>(db_.get(), audit_.key(), clock_, every);
+    checkpoints_->Start();
+  }
+  return absl::OkStatus();
 }
 
 ServiceDeps ServiceRuntime::deps() {
@@ -86,6 +137,12 @@ ServiceDeps ServiceRuntime::deps() {
   return deps;
 }
 
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceRuntime::ChannelTo(
+    absl::string_view address) const {
+  ASSIGN_OR_RETURN(ClientTlsOptions tls, ClientTlsFromConfig(config_));
+  return CreateClientChannel(address, tls);
+}
+
 absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(
     const std::vector<ServedService>& services) {
   GrpcServerOptions options;
@@ -93,11 +150,36 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(
   ASSIGN_OR_RETURN(options.shutdown_grace,
                    config_.GetDuration("shutdown_grace", absl::Seconds(10)));
   ASSIGN_OR_RETURN(options.drain_delay, config_.GetDuration("drain_delay", absl::ZeroDuration()));
+  ASSIGN_OR_RETURN(options.credentials, ServerCredentialsFromConfig(config_));
   return GrpcServer::Start(options, services);
 }
 
+RunningService::~RunningService() {
+  if (server_ != nullptr) {
+    server_->Shutdown();
+  }
+  server_.reset();
+  services_.clear();
+  runtime_.reset();
+}
+
+absl::StatusOr<std::unique_ptr<RunningService>> RunningService::Start(
+    const Config& config, absl::string_view service, std::span<const EmbeddedFile> migrations,
+    const ServiceFactory& factory) {
+  std::unique_ptr<RunningService> running(new RunningService());
+  ASSIGN_OR_RETURN(running->runtime_, ServiceRuntime::Create(config, service, migrations));
+  ASSIGN_OR_RETURN(running->services_, factory(*running->runtime_));
+  std::vector<ServedService> served;
+  for (auto& s : running->services_) {
+    served.push_back({s.name, s.service.get()});
+  }
+  ASSIGN_OR_RETURN(running->server_, running->runtime_->StartServer(served));
+  return running;
+}
+
 int ServiceMain(int argc, char** argv, absl::string_view service,
-                std::span<const EmbeddedFile> migrations, const ServiceFactory& factory) {
+                std::span<const EmbeddedFile> migrations, const ServiceFactory& factory,
+                std::span<const std::string> service_keys) {
   BlockTerminationSignals();
   InitLogging(service, LogLevel::kInfo);
   auto fail = [&](const absl::Status& st) {
@@ -112,36 +194,36 @@ int ServiceMain(int argc, char** argv, absl::string_view service,
   if (!config.ok()) {
     return fail(config.status());
   }
+  if (auto st = PrepareRuntimeConfig(*config, service_keys); !st.ok()) {
+    return fail(st);
+  }
   LogLevel level = LogLevel::kInfo;
   if (!ParseLogLevel(config->Get("log_level", "info"), &level)) {
     return fail(absl::InvalidArgumentError(
         "configuration: `log_level` must be debug, info, warning or error"));
   }
   InitLogging(service, level);
-  auto runtime = ServiceRuntime::Create(*config, service, migrations);
-  if (!runtime.ok()) {
-    return fail(runtime.status());
+  if (!config->ignored_environment().empty()) {
+    LogInfo("environment variables ignored: not configuration keys of this process",
+            {{"variables", absl::StrJoin(config->ignored_environment(), ",")}});
   }
-  auto services = factory(**runtime);
-  if (!services.ok()) {
-    return fail(services.status());
+  auto running = RunningService::Start(*config, service, migrations, factory);
+  if (!running.ok()) {
+    return fail(running.status());
   }
-  std::vector<ServedService> served;
-  for (auto& s : *services) {
-    served.push_back({s.name, s.service.get()});
-  }
-  auto server = (*runtime)->StartServer(served);
-  if (!server.ok()) {
-    return fail(server.status());
-  }
-  LogInfo("serving", {{"address", (*server)->address()},
-                      {"database", (*runtime)->db().Describe()},
+  LogInfo("serving", {{"address", (*running)->server().address()},
+                      {"database", (*running)->runtime().db().Describe()},
+                      {"profile", IsLocalProfile(*config) ? "local" : "production"},
                       {"config", config->source()}});
   int signal = WaitForTerminationSignal();
   LogInfo("shutting down", {{"signal", signal}});
-  (*server)->Shutdown();
-  server->reset();
-  runtime->reset();
+  // Validated when the server started.
+  const absl::Duration drain =
+      std::max(*config->GetDuration("drain_delay", absl::ZeroDuration()), kInTransitWindow);
+  const absl::Duration grace = *config->GetDuration("shutdown_grace", absl::Seconds(10));
+  StartShutdownWatchdog(drain + grace + kTeardownAllowance);
+  (*running)->server().Shutdown(kInTransitWindow);
+  running->reset();
   LogInfo("stopped");
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <grpcpp/impl/codegen/service_type.h>
 
 #include "absl/status/statusor.h"
+#include "services/common/audit/audit_checkpoint.h"
 #include "services/common/audit/audit_log.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/clock.h"
@@ -18,6 +19,7 @@
 #include "services/common/embedded_file.h"
 #include "services/common/events/outbox.h"
 #include "services/common/idempotency.h"
+#include "services/common/retention.h"
 #include "services/common/server/grpc_server.h"
 #include "services/common/server/service_deps.h"
 #include "services/common/server/unary_call.h"
@@ -33,7 +35,13 @@ namespace kaoping {
 //   audit_key | audit_key_file  HMAC key of the audit chain (optional, recommended)
 //   log_level (info), shutdown_grace (10s), drain_delay (0s), db_max_connections (8),
 //   handler_threads (16), handler_queue (10000)
-// Opening it applies the common and the service's migrations.
+//   db_connect_timeout (5s), db_statement_timeout (30s), tls_* (tls/tls_config.h),
+//   audit_checkpoint_interval (1h), idempotency_retention (7d),
+//   consumed_event_retention (30d), outbox_retention (7d), purge_interval (1h)
+// The keys and the profile's rules: runtime_config.h. Opening it applies the
+// common and the service's migrations and starts the background loops
+// (event relay, retention purger, audit checkpoint log), which stop, before
+// anything they use is destroyed, when the runtime is.
 class ServiceRuntime {
  public:
   static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(
@@ -56,12 +64,21 @@ class ServiceRuntime {
   // The same pieces, for a service's domain classes.
   ServiceDeps deps();
 
+  // A channel to another service at `address`, with the TLS of this
+  // process's configuration (tls_ca_file, tls_client_cert_file, …; see
+  // tls/tls_config.h): how services call each other.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelTo(absl::string_view address) const;
+
   // Starts serving (health and reflection included) on listen_address.
   absl::StatusOr<std::unique_ptr<GrpcServer>> StartServer(
       const std::vector<ServedService>& services);
 
+  // Stops the background loops (idempotent; the destructor does it too).
+  void StopBackground();
+
  private:
   ServiceRuntime(Config config, std::string service, const Clock* clock, std::string audit_key);
+  absl::Status StartBackground();
 
   Config config_;
   std::string service_;
@@ -72,6 +89,8 @@ class ServiceRuntime {
   Outbox outbox_;
   IdempotencyStore idempotency_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<RetentionPurger> purger_;
+  std::unique_ptr<AuditCheckpointLogger> checkpoints_;
   std::unique_ptr<WorkerPool> workers_;
   CallEnv call_env_;
 };
@@ -84,7 +103,32 @@ struct OwnedService {
   std::unique_ptr<grpc::Service> service;
 };
 using ServiceFactory = std::function<absl::StatusOr<std::vector<OwnedService>>(ServiceRuntime&)>;
+// `service_keys`: configuration keys of the service's own, beside the
+// runtime's (RuntimeConfigKeys()); any other key stops start-up.
 int ServiceMain(int argc, char** argv, absl::string_view service,
-                std::span<const EmbeddedFile> migrations, const ServiceFactory& factory);
+                std::span<const EmbeddedFile> migrations, const ServiceFactory& factory,
+                std::span<const std::string> service_keys = {});
+
+// A serving process: runtime, services, server. Destroying it stops them in
+// the order that keeps every background loop from outliving what it uses:
+// the server (no more calls), then the services (a service's own consumers
+// stop first, in its destructor), then the runtime (its loops, then the store).
+class RunningService {
+ public:
+  static absl::StatusOr<std::unique_ptr<RunningService>> Start(
+      const Config& config, absl::string_view service, std::span<const EmbeddedFile> migrations,
+      const ServiceFactory& factory);
+  ~RunningService();
+
+  ServiceRuntime& runtime() { return *runtime_; }
+  GrpcServer& server() { return *server_; }
+
+ private:
+  RunningService() = default;
+
+  std::unique_ptr<ServiceRuntime> runtime_;
+  std::vector<OwnedService> services_;
+  std::unique_ptr<GrpcServer> server_;
+};
 
 }  // namespace kaoping
