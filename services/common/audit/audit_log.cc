@@ -81,74 +81,75 @@ absl::Status AuditLog::AppendStandalone(db::Database& db, const AuditRecord& rec
 }
 
 absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_view key) {
-  AuditVerification result;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    result = AuditVerification();
-    ASSIGN_OR_RETURN(
-        db::Rows heads,
-        tx.Query("SELECT region_code, seq, hash FROM audit_head ORDER BY region_code"));
-    for (const db::Row& head : heads) {
-      const std::string region = head[0].AsText();
-      ++result.regions;
-      ASSIGN_OR_RETURN(db::Rows rows,
-                       tx.Query(absl::StrCat("SELECT ", kColumns,
-                                             " FROM audit_log WHERE region_code = $1 ORDER BY seq"),
-                                {region}));
-      std::string prev = kGenesisHash;
-      int64_t expected_seq = 1;
-      for (const db::Row& row : rows) {
-        AuditEntry e = EntryFromRow(row);
-        ++result.entries;
-        if (e.seq != expected_seq) {
-          result.problems.push_back(absl::StrCat("region ", region, ": entries ", expected_seq,
-                                                 "..", e.seq - 1, " are missing (deleted)"));
+  return db::RunInTransaction(
+      db, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<AuditVerification> {
+        AuditVerification result;
+        ASSIGN_OR_RETURN(
+            db::Rows heads,
+            tx.Query("SELECT region_code, seq, hash FROM audit_head ORDER BY region_code"));
+        for (const db::Row& head : heads) {
+          const std::string region = head[0].AsText();
+          ++result.regions;
+          ASSIGN_OR_RETURN(
+              db::Rows rows,
+              tx.Query(absl::StrCat("SELECT ", kColumns,
+                                    " FROM audit_log WHERE region_code = $1 ORDER BY seq"),
+                       {region}));
+          std::string prev = kGenesisHash;
+          int64_t expected_seq = 1;
+          for (const db::Row& row : rows) {
+            AuditEntry e = EntryFromRow(row);
+            ++result.entries;
+            if (e.seq != expected_seq) {
+              result.problems.push_back(absl::StrCat("region ", region, ": entries ", expected_seq,
+                                                     "..", e.seq - 1, " are missing (deleted)"));
+            }
+            if (e.prev_hash != prev) {
+              result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
+                                                     " does not link to the entry before it"));
+            }
+            if (AuditEntryHash(e, key) != e.hash) {
+              result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
+                                                     ": content does not match its hash (edited)"));
+            }
+            prev = e.hash;
+            expected_seq = e.seq + 1;
+          }
+          if (head[1].AsInt() != expected_seq - 1 || head[2].AsText() != prev) {
+            result.problems.push_back(absl::StrCat(
+                "region ", region, ": the chain ends at entry ", expected_seq - 1,
+                " but its head records entry ", head[1].AsInt(), " (entries deleted at the end)"));
+          }
         }
-        if (e.prev_hash != prev) {
-          result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
-                                                 " does not link to the entry before it"));
+        ASSIGN_OR_RETURN(
+            db::Rows orphans,
+            tx.Query("SELECT DISTINCT region_code FROM audit_log WHERE region_code NOT IN"
+                     " (SELECT region_code FROM audit_head)"));
+        for (const db::Row& row : orphans) {
+          result.problems.push_back(absl::StrCat("region ", row[0].AsText(),
+                                                 ": entries exist but the chain head is gone"));
         }
-        if (AuditEntryHash(e, key) != e.hash) {
-          result.problems.push_back(absl::StrCat("region ", region, ": entry ", e.seq,
-                                                 ": content does not match its hash (edited)"));
-        }
-        prev = e.hash;
-        expected_seq = e.seq + 1;
-      }
-      if (head[1].AsInt() != expected_seq - 1 || head[2].AsText() != prev) {
-        result.problems.push_back(absl::StrCat("region ", region, ": the chain ends at entry ",
-                                               expected_seq - 1, " but its head records entry ",
-                                               head[1].AsInt(), " (entries deleted at the end)"));
-      }
-    }
-    ASSIGN_OR_RETURN(db::Rows orphans,
-                     tx.Query("SELECT DISTINCT region_code FROM audit_log WHERE region_code NOT IN"
-                              " (SELECT region_code FROM audit_head)"));
-    for (const db::Row& row : orphans) {
-      result.problems.push_back(
-          absl::StrCat("region ", row[0].AsText(), ": entries exist but the chain head is gone"));
-    }
-    return absl::OkStatus();
-  }));
-  return result;
+        return result;
+      });
 }
 
 absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,
                                                      const std::string& region_code,
                                                      int64_t before_seq, int limit) {
-  std::vector<AuditEntry> entries;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    entries.clear();
-    ASSIGN_OR_RETURN(db::Rows rows,
-                     tx.Query(absl::StrCat("SELECT ", kColumns,
-                                           " FROM audit_log WHERE region_code = $1 AND seq < $2"
-                                           " ORDER BY seq DESC LIMIT $3"),
-                              {region_code, before_seq, static_cast<int64_t>(limit)}));
-    for (const auto& row : rows) {
-      entries.push_back(EntryFromRow(row));
-    }
-    return absl::OkStatus();
-  }));
-  return entries;
+  return db::RunInTransaction(
+      db, db::Access::kReadOnly,
+      [&](db::Transaction& tx) -> absl::StatusOr<std::vector<AuditEntry>> {
+        std::vector<AuditEntry> entries;
+        ASSIGN_OR_RETURN(db::Rows rows,
+                         tx.Query(absl::StrCat("SELECT ", kColumns,
+                                               " FROM audit_log WHERE region_code = $1 AND seq < $2"
+                                               " ORDER BY seq DESC LIMIT $3"),
+                                  {region_code, before_seq, static_cast<int64_t>(limit)}));
+        for (const auto& row : rows) {
+          entries.push_back(EntryFromRow(row));
+        }
+        return entries;
+      });
 }
 
 }  // namespace kaoping

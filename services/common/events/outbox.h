@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -24,6 +25,10 @@ class Outbox {
  public:
   Outbox(std::string service, const Clock* clock) : service_(std::move(service)), clock_(clock) {}
 
+  // Runs after every commit of a transaction that enqueued events (the
+  // runtime wakes its relay with it). Set before the first Enqueue.
+  void SetCommitHook(std::function<void()> hook) { commit_hook_ = std::move(hook); }
+
   // Returns the event's id, "{service}/{region_code}/{sequence}".
   absl::StatusOr<std::string> Enqueue(db::Transaction& tx, const std::string& region_code,
                                       const std::string& resource, const std::string& actor,
@@ -35,6 +40,7 @@ class Outbox {
  private:
   std::string service_;
   const Clock* clock_;
+  std::function<void()> commit_hook_;
 };
 
 struct OutboxRelayOptions {

@@ -19,9 +19,10 @@
 #include "services/common/events/outbox.h"
 #include "services/common/idempotency.h"
 #include "services/common/server/grpc_server.h"
-#include "services/common/server/service_deps.h"
-#include "services/common/server/unary_call.h"
+#include "services/common/server/refusal_log.h"
+#include "services/common/server/rpc_dispatcher.h"
 #include "services/common/server/worker_pool.h"
+#include "services/common/service_deps.h"
 
 namespace kaoping {
 
@@ -32,7 +33,7 @@ namespace kaoping {
 //   jwt_algorithm, jwt_key | jwt_key_file, jwt_issuer, jwt_audience (see Authenticator)
 //   audit_key | audit_key_file  HMAC key of the audit chain (optional, recommended)
 //   log_level (info), shutdown_grace (10s), drain_delay (0s), db_max_connections (8),
-//   handler_threads (16), handler_queue (10000)
+//   handler_threads (16), handler_queue (10000 calls), handler_queue_bytes (64 MiB of requests)
 // Opening it applies the common and the service's migrations.
 class ServiceRuntime {
  public:
@@ -49,10 +50,11 @@ class ServiceRuntime {
   const Outbox& outbox() const { return outbox_; }
   const IdempotencyStore& idempotency() const { return idempotency_; }
   const CallEnv& call_env() const { return call_env_; }
+  // Where RPC bodies run. Shutting it down answers queued calls UNAVAILABLE
+  // (the destructor does; a drain may do it earlier).
+  WorkerPool& workers() { return *workers_; }
   // Null when redis_url is "none".
   OutboxRelay* relay() { return relay_.get(); }
-  // Wakes the relay after a commit that enqueued events.
-  void EventsCommitted();
   // The same pieces, for a service's domain classes.
   ServiceDeps deps();
 
@@ -62,6 +64,7 @@ class ServiceRuntime {
 
  private:
   ServiceRuntime(Config config, std::string service, const Clock* clock, std::string audit_key);
+  static absl::StatusOr<std::unique_ptr<WorkerPool>> WorkersFromConfig(const Config& config);
 
   Config config_;
   std::string service_;
@@ -72,6 +75,8 @@ class ServiceRuntime {
   Outbox outbox_;
   IdempotencyStore idempotency_;
   std::unique_ptr<OutboxRelay> relay_;
+  RefusalLog refusals_;
+  // Last, so that it stops (and its calls end) before what they use.
   std::unique_ptr<WorkerPool> workers_;
   CallEnv call_env_;
 };
@@ -86,5 +91,10 @@ struct OwnedService {
 using ServiceFactory = std::function<absl::StatusOr<std::vector<OwnedService>>(ServiceRuntime&)>;
 int ServiceMain(int argc, char** argv, absl::string_view service,
                 std::span<const EmbeddedFile> migrations, const ServiceFactory& factory);
+
+// Process-wide settings of a production process (ServiceMain calls it;
+// benchmarks too, to measure what production runs): no lock-order cycle
+// detection on every mutex acquisition.
+void UseProductionMutexes();
 
 }  // namespace kaoping
