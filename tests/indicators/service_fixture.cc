@@ -113,6 +113,7 @@ void IndicatorServiceTest::SetUp() {
   options.store = GetParam();
   options.clock = &clock_;
   options.redis_url = RedisUrl();
+  options.config = ExtraConfig();
   // As services/indicators/main.cc builds it.
   auto harness = ServiceHarness::Start(
       "indicators", Migrations(),

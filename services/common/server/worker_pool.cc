@@ -42,6 +42,11 @@ bool WorkerPool::TrySubmit(Task task, size_t bytes) {
   return true;
 }
 
+size_t WorkerPool::queued() const {
+  absl::MutexLock lock(&mutex_);
+  return queue_.size();
+}
+
 void WorkerPool::Work(Worker* self) {
   absl::MutexLock lock(&mutex_);
   while (true) {

@@ -37,6 +37,9 @@ class WorkerPool {
   // down; the task is then dropped without being called.
   bool TrySubmit(Task task, size_t bytes);
 
+  // Tasks waiting for a worker (health reports, tests).
+  size_t queued() const;
+
   // Refuses new tasks, calls every queued one with false, lets the running
   // ones finish and joins. Called once (later calls return at once).
   void Shutdown();
@@ -56,7 +59,7 @@ class WorkerPool {
 
   const size_t max_queued_;
   const size_t max_queued_bytes_;
-  absl::Mutex mutex_;
+  mutable absl::Mutex mutex_;
   std::deque<Job> queue_ ABSL_GUARDED_BY(mutex_);
   size_t queued_bytes_ ABSL_GUARDED_BY(mutex_) = 0;
   std::vector<Worker*> idle_ ABSL_GUARDED_BY(mutex_);  // the last one idled most recently
