@@ -18,9 +18,12 @@ namespace kaoping {
 // requests' sizes), so that an overloaded process says so
 // (RESOURCE_EXHAUSTED) instead of growing without end.
 //
-// The hand-off is cheap: a task given while a worker is idle goes straight
-// to that worker (the one idle the shortest time, its caches warm), which
-// alone is woken; only when none is idle does it wait in the queue.
+// The hand-off wakes one thread at most: a task given while a worker is
+// idle goes straight to that worker (the one idle the shortest time, its
+// caches warm), which alone is signalled; a worker that finishes takes the
+// next queued task without sleeping. (Workers spinning briefly before they
+// sleep were measured too: on a shared 2-core host they cost more CPU than
+// the wake-ups they saved; bench/runtime.)
 class WorkerPool {
  public:
   // Called once: with true on a worker, or with false when the pool shut
@@ -51,7 +54,7 @@ class WorkerPool {
   };
   struct Worker {
     absl::CondVar wake;
-    Job job;               // given directly while idle
+    Job job;               // given directly while idle; guarded by the pool's mutex
     bool has_job = false;  // guarded by the pool's mutex
     std::thread thread;
   };
