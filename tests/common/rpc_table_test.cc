@@ -14,6 +14,7 @@
 #include "services/common/client/generic_call.h"
 #include "services/common/server/rpc_table.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/worker_gate.h"
 
 namespace kaoping {
 namespace {
@@ -136,12 +137,6 @@ class CallPathTest : public ::testing::Test {
     harness_ = std::move(*harness);
   }
 
-  void TearDown() override {
-    if (blocked_) {
-      Release();
-    }
-  }
-
   ServiceHarness::Who Admin() const {
     ServiceHarness::Who who;
     who.subject = "admin";
@@ -162,22 +157,8 @@ class CallPathTest : public ::testing::Test {
   }
 
   // Occupies the one worker until Release().
-  void Block() {
-    ASSERT_TRUE(harness_->runtime().workers().TrySubmit(
-        [this](bool run) {
-          started_.set_value();
-          if (run) {
-            gate_.wait();
-          }
-        },
-        0));
-    started_.get_future().wait();
-    blocked_ = true;
-  }
-  void Release() {
-    blocked_ = false;
-    release_.set_value();
-  }
+  void Block() { ASSERT_TRUE(gate_.Occupy(harness_->runtime().workers())); }
+  void Release() { gate_.Release(); }
   void WaitQueued(size_t n) {
     while (harness_->runtime().workers().queued() != n) {
       absl::SleepFor(absl::Milliseconds(1));
@@ -186,10 +167,7 @@ class CallPathTest : public ::testing::Test {
 
   std::shared_ptr<Echo> echo_ = std::make_shared<Echo>();
   std::unique_ptr<ServiceHarness> harness_;
-  std::promise<void> started_;
-  std::promise<void> release_;
-  std::shared_future<void> gate_ = release_.get_future().share();
-  bool blocked_ = false;
+  ::kaoping::testing::WorkerGate gate_;
 };
 
 TEST_F(CallPathTest, AWellFormedCallRunsItsBody) {

@@ -9,45 +9,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/server/worker_pool.h"
+#include "tests/support/worker_gate.h"
 
 namespace kaoping {
 namespace {
 
-// Occupies every worker until released (or destroyed: tasks hold their own
-// share of the gate, so a Blocker may go before its pool).
-class Blocker {
- public:
-  ~Blocker() {
-    if (!released_) {
-      Release();
-    }
-  }
-  void Occupy(WorkerPool& pool, int workers) {
-    for (int i = 0; i < workers; ++i) {
-      ASSERT_TRUE(pool.TrySubmit(
-          [gate = gate_, started = started_](bool run) {
-            if (run) {
-              ++*started;
-              gate.wait();
-            }
-          },
-          0));
-    }
-    while (started_->load() < workers) {
-      std::this_thread::yield();
-    }
-  }
-  void Release() {
-    released_ = true;
-    release_.set_value();
-  }
-
- private:
-  std::promise<void> release_;
-  std::shared_future<void> gate_ = release_.get_future().share();
-  std::shared_ptr<std::atomic<int>> started_ = std::make_shared<std::atomic<int>>(0);
-  bool released_ = false;
-};
+using ::kaoping::testing::WorkerGate;
 
 TEST(WorkerPoolTest, RunsEveryTaskOnce) {
   std::atomic<int> ran{0};
@@ -65,8 +32,8 @@ TEST(WorkerPoolTest, RunsEveryTaskOnce) {
 
 TEST(WorkerPoolTest, TheQueueIsBoundedInCalls) {
   WorkerPool pool(1, 2, 1 << 20);
-  Blocker blocker;
-  blocker.Occupy(pool, 1);
+  WorkerGate blocker;
+  ASSERT_TRUE(blocker.Occupy(pool, 1));
   EXPECT_TRUE(pool.TrySubmit([](bool) {}, 1));
   EXPECT_TRUE(pool.TrySubmit([](bool) {}, 1));
   EXPECT_FALSE(pool.TrySubmit([](bool) {}, 1)) << "two calls wait already";
@@ -76,8 +43,8 @@ TEST(WorkerPoolTest, TheQueueIsBoundedInCalls) {
 
 TEST(WorkerPoolTest, TheQueueIsBoundedInBytes) {
   WorkerPool pool(1, 100, 1000);
-  Blocker blocker;
-  blocker.Occupy(pool, 1);
+  WorkerGate blocker;
+  ASSERT_TRUE(blocker.Occupy(pool, 1));
   EXPECT_TRUE(pool.TrySubmit([](bool) {}, 600));
   EXPECT_FALSE(pool.TrySubmit([](bool) {}, 500)) << "600 + 500 bytes exceed 1000";
   EXPECT_TRUE(pool.TrySubmit([](bool) {}, 400));
@@ -97,8 +64,8 @@ TEST(WorkerPoolTest, BytesAreGivenBackWhenATaskStarts) {
 
 TEST(WorkerPoolTest, ShutdownRefusesQueuedTasksAndFinishesRunningOnes) {
   auto pool = std::make_unique<WorkerPool>(1, 100, 1 << 20);
-  Blocker blocker;
-  blocker.Occupy(*pool, 1);
+  WorkerGate blocker;
+  ASSERT_TRUE(blocker.Occupy(*pool, 1));
   std::vector<int> outcomes;  // 1 ran, 0 refused
   std::mutex mutex;
   for (int i = 0; i < 3; ++i) {

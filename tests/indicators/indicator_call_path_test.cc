@@ -1,13 +1,12 @@
 // The indicators service on the shared call path, over real gRPC on SQLite
 // and PostgreSQL: a malformed body is INVALID_ARGUMENT and writes nothing; a
 // write whose deadline passed while it waited for a worker never runs.
-#include <future>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "services/common/client/generic_call.h"
 #include "tests/indicators/service_fixture.h"
+#include "tests/support/worker_gate.h"
 
 namespace kaoping::indicators::testing {
 namespace {
@@ -44,23 +43,14 @@ TEST_P(IndicatorCallPathTest, AMalformedBodyIsInvalidArgumentAndWritesNothing) {
 }
 
 TEST_P(IndicatorCallPathTest, AWriteWhoseDeadlinePassedInTheQueueNeverRuns) {
-  std::promise<void> started;
-  std::promise<void> release;
-  ASSERT_TRUE(harness_->runtime().workers().TrySubmit(
-      [&started, gate = release.get_future().share()](bool run) {
-        started.set_value();
-        if (run) {
-          gate.wait();
-        }
-      },
-      0));
-  started.get_future().wait();
+  ::kaoping::testing::WorkerGate gate;
+  ASSERT_TRUE(gate.Occupy(harness_->runtime().workers()));
   const Footprint before = Snapshot();
   absl::StatusOr<std::string> late =
       CallCreate(CreateRequest("510114", "too-late").SerializeAsString(), absl::Milliseconds(300));
   EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
   absl::SleepFor(absl::Milliseconds(200));  // the server's deadline is a little later
-  release.set_value();
+  gate.Release();
   // One worker, first in first out: once this answers, the late call was taken.
   ASSERT_TRUE(IsOk(GetDefault(Rater())));
   const Footprint after = Snapshot();
