@@ -8,6 +8,7 @@
 #include "services/common/api/pagination.h"
 #include "services/common/api/resource_meta.h"
 #include "services/common/api/resource_name.h"
+#include "services/common/api/view.h"
 #include "services/common/idempotency.h"
 #include "services/common/region.h"
 #include "services/common/status_macros.h"
@@ -22,6 +23,12 @@ namespace {
 constexpr absl::string_view kCollection = "indicatorSets";
 constexpr absl::string_view kDefaultSource = "default";
 constexpr size_t kResolvedCacheLimit = 4096;
+
+// What the BASIC view of a set leaves out (indicators.proto, IndicatorSet).
+const std::vector<std::string>& OmittedInBasicView() {
+  static const auto* paths = new std::vector<std::string>{"dimensions", "profiles"};
+  return *paths;
+}
 
 const std::vector<std::string>& UpdatablePaths() {
   static const auto* paths =
@@ -163,6 +170,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(const Principal& caller, AuditScope&,
                                                        const v1::GetIndicatorSetRequest& request) {
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild("name", request.name(), kCollection));
+  ASSIGN_OR_RETURN(const ViewKind view, GetView("view", request.view()));
   ASSIGN_OR_RETURN(v1::IndicatorSet set,
                    db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
                      return store_.Get(tx, id.region_code, id.id);
@@ -170,6 +178,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(const Principal& caller, 
   if (!CanRead(caller, id.region_code, set.state())) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
+  ApplyView(view, OmittedInBasicView(), set);
   return set;
 }
 
@@ -179,6 +188,7 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
   if (!v1::IndicatorSet::State_IsValid(request.state())) {
     return absl::InvalidArgumentError("state: unknown state");
   }
+  ASSIGN_OR_RETURN(const ViewKind view, ListView("view", request.view()));
   const bool drafts_visible = CanSeeDrafts(caller, region_code);
   std::vector<std::string> states;
   if (request.state() != v1::IndicatorSet::STATE_UNSPECIFIED) {
@@ -197,12 +207,17 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
                      return store_.List(tx, region_code, states, page.after_key, page.limit + 1);
                    }));
   v1::ListIndicatorSetsResponse response;
-  if (static_cast<int>(sets.size()) > page.limit) {
-    sets.pop_back();
-    ASSIGN_OR_RETURN(RegionChild last, ParseRegionChild("name", sets.back().name(), kCollection));
-    response.set_next_page_token(MakePageToken(last.id, fingerprint));
-  }
   for (auto& set : sets) {
+    ApplyView(view, OmittedInBasicView(), set);  // before cutting: the page weighs what it sends
+  }
+  // Bounded by page_size and by bytes: a page of large drafts ends early.
+  Page<v1::IndicatorSet> cut =
+      CutPage(std::move(sets), page, fingerprint, [](const v1::IndicatorSet& set) {
+        // The store's key: the id, the name's last segment.
+        return set.name().substr(set.name().rfind('/') + 1);
+      });
+  response.set_next_page_token(cut.next_page_token);
+  for (auto& set : cut.items) {
     *response.add_indicator_sets() = std::move(set);
   }
   return response;
