@@ -19,17 +19,22 @@ inline constexpr Rule kEditors{.roles = {Role::kRegionAdmin}};
 
 // Get, List: anyone of the region, and of the regions inside it (a county
 // reads what its city and province published); drafts only per
-// CanSeeDrafts, NOT_FOUND to everyone else.
+// CanSeeDrafts, NOT_FOUND to everyone else. A read refused to a role is
+// NOT_FOUND, as every read of a record one may not see.
 inline constexpr Rule kReaders{.roles = kEveryPersonRole,
                                .system_scope = kCatalogReadScope,
-                               .region = RegionRelation::kCoversOrWithin};
+                               .region = RegionRelation::kCoversOrWithin,
+                               .refuse_as_not_found = true};
 
 // ResolveCatalog: anyone whose regions cover the region asked about.
-inline constexpr Rule kResolvers{.roles = kEveryPersonRole, .system_scope = kCatalogReadScope};
+inline constexpr Rule kResolvers{
+    .roles = kEveryPersonRole, .system_scope = kCatalogReadScope, .refuse_as_not_found = true};
 
 // GetDefaultCatalog: anyone authenticated.
-inline constexpr Rule kAnyone{
-    .roles = kEveryPersonRole, .system_scope = kCatalogReadScope, .region = RegionRelation::kNone};
+inline constexpr Rule kAnyone{.roles = kEveryPersonRole,
+                              .system_scope = kCatalogReadScope,
+                              .region = RegionRelation::kNone,
+                              .refuse_as_not_found = true};
 
 // Drafts exist only for their editors and the region's auditors.
 inline constexpr Rule kDraftReaders{.roles = {Role::kRegionAdmin, Role::kAuditor}};

@@ -101,6 +101,23 @@ TEST(PolicyTest, OwnUnitRolesNeedTheirOwnUnitAndAnEmptyUnitIsNoUnit) {
   EXPECT_TRUE(Authorize(kUnitReaders, Who({Role::kAuditor}, county, ""), kUnitForm).ok());
 }
 
+TEST(PolicyTest, RecordsAboutAPersonAreReadWithAGrantOfTheRegionItself) {
+  constexpr Rule kForms{.roles = {Role::kAssessmentTeam}, .region = RegionRelation::kOwn};
+  const CallResource form{"510114", "regions/510114/campaigns/c/forms/f", ""};
+  EXPECT_TRUE(Authorize(kForms, Who({Role::kAssessmentTeam}, {"510114"}), form).ok());
+  for (const auto& prefixes : {std::vector<std::string>{"5101"}, std::vector<std::string>{"51"},
+                               std::vector<std::string>{"510115"}}) {
+    absl::Status st = Authorize(kForms, Who({Role::kAssessmentTeam}, prefixes), form);
+    EXPECT_EQ(st.code(), absl::StatusCode::kNotFound) << prefixes[0];
+    EXPECT_EQ(st.message(), "regions/510114/campaigns/c/forms/f not found");
+  }
+}
+
+TEST(PolicyTest, TheEveryUnitClaimIsExplicit) {
+  EXPECT_TRUE(
+      Authorize(kUnitReaders, Who({Role::kPartySecretary}, {"510114"}, "*"), kUnitForm).ok());
+}
+
 TEST(PolicyTest, APolicyFindsTheRuleOfEachMethod) {
   Policy policy({{"kaoping.v1.S/A", kAdmins}, {"kaoping.v1.S/B", kReaders}});
   ASSERT_NE(policy.RuleOf("kaoping.v1.S/B"), nullptr);

@@ -355,13 +355,16 @@ TEST_P(IndicatorAccessTest, RefusalsOfOutsidersNeverReachTheRegionsAuditChain) {
   // A caller inside the region is still audited when refused, reads included.
   const Who cadre = Caller("cadre-1", "CADRE", "510114");
   EXPECT_TRUE(HasCode(Publish(cadre, PublishRequest(draft)), grpc::StatusCode::PERMISSION_DENIED));
+  // A machine client without the scope may not read the set: NOT_FOUND, as
+  // any record a role may not read.
   Who machine = Caller("system-1", "SYSTEM", "510114");
-  EXPECT_TRUE(HasCode(Get(machine, published), grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_TRUE(HasCode(Get(machine, published), grpc::StatusCode::NOT_FOUND));
   const std::vector<AuditRow> rows = AuditRows("510114");
   ASSERT_EQ(rows.size(), county + 2);
   EXPECT_EQ(rows[county].principal, "cadre-1");
   EXPECT_EQ(rows[county].outcome, "PERMISSION_DENIED");
   EXPECT_EQ(rows[county + 1].principal, "system-1");
+  EXPECT_EQ(rows[county + 1].outcome, "NOT_FOUND");
   EXPECT_EQ(rows[county + 1].method, std::string(kServicePrefix) + "GetIndicatorSet");
   EXPECT_EQ(rows[county + 1].resource, published);
   // With its scope, the machine client reads published sets.

@@ -38,6 +38,7 @@ TEST(IndicatorRpcsTest, OnlyRegionAdminsWriteAndMachinesReadWithTheirScope) {
     EXPECT_EQ(rule->roles, RoleSet({Role::kRegionAdmin})) << write;
     EXPECT_TRUE(rule->system_scope.empty()) << write;
     EXPECT_EQ(rule->region, RegionRelation::kCovers) << write;
+    EXPECT_FALSE(rule->refuse_as_not_found) << write << ": a reader refused a write is told why";
   }
   for (const char* read :
        {"GetIndicatorSet", "ListIndicatorSets", "ResolveCatalog", "GetDefaultCatalog"}) {
@@ -45,6 +46,7 @@ TEST(IndicatorRpcsTest, OnlyRegionAdminsWriteAndMachinesReadWithTheirScope) {
     ASSERT_NE(rule, nullptr) << read;
     EXPECT_EQ(rule->roles, kEveryPersonRole) << read;
     EXPECT_EQ(rule->system_scope, "catalog:read") << read;
+    EXPECT_TRUE(rule->refuse_as_not_found) << read << ": a read refused is NOT_FOUND";
   }
 }
 

@@ -88,13 +88,17 @@ ExpectedOutcome Expect(const MatrixRpc& rpc, const MatrixCaller& caller) {
   const bool covers = caller.placement == Placement::kOwn || caller.placement == Placement::kParent;
   const bool regional = rule.region != RegionRelation::kNone;
   bool region_ok = true;
-  if (rule.region == RegionRelation::kCovers) {
+  if (rule.region == RegionRelation::kOwn) {
+    region_ok = caller.placement == Placement::kOwn;
+  } else if (rule.region == RegionRelation::kCovers) {
     region_ok = covers;
   } else if (rule.region == RegionRelation::kCoversOrWithin) {
     region_ok = covers || caller.placement == Placement::kChild;
   }
   if (!region_ok) {
-    return {absl::StatusCode::kNotFound, false};
+    // Audited when the caller's regions cover the resource's (a city grant
+    // refused a county's individual record), logged otherwise.
+    return {absl::StatusCode::kNotFound, regional && covers};
   }
   bool role_ok = false;
   if (caller.role == Role::kSystem) {

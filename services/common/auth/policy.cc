@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/privacy/region_grant.h"
+#include "services/common/privacy/unit_scope.h"
 
 namespace kaoping {
 namespace {
@@ -31,7 +33,8 @@ absl::Status Refusal(const Rule& rule, const Principal& principal, const CallRes
   }
   std::string unit_note;
   if (!rule.own_unit_roles.empty()) {
-    unit_note = absl::StrCat("; ", RoleNames(rule.own_unit_roles), " only for their own unit");
+    unit_note = absl::StrCat("; ", RoleNames(rule.own_unit_roles),
+                             " only for the units their `unit` claim covers");
   }
   return absl::PermissionDeniedError(absl::StrCat(
       "only ", RoleNames(rule.roles), where, " may make this call on ", resource.name, unit_note));
@@ -44,6 +47,8 @@ bool RegionAdmits(RegionRelation relation, const Principal& principal,
   switch (relation) {
     case RegionRelation::kNone:
       return true;
+    case RegionRelation::kOwn:
+      return privacy::GrantFor(principal, region_code) == privacy::RegionGrant::kOwn;
     case RegionRelation::kCovers:
       return principal.CoversRegion(region_code);
     case RegionRelation::kCoversOrWithin:
@@ -59,7 +64,8 @@ bool RoleAdmits(const Rule& rule, const Principal& principal, absl::string_view 
   if (principal.roles.Intersects(rule.roles.Without(rule.own_unit_roles))) {
     return true;
   }
-  return principal.roles.Intersects(rule.own_unit_roles) && principal.InUnit(unit);
+  return principal.roles.Intersects(rule.own_unit_roles) &&
+         privacy::UnitScope::Of(principal.unit).Covers(unit);
 }
 
 bool Allows(const Rule& rule, const Principal& principal, absl::string_view region_code,

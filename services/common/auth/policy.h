@@ -20,6 +20,10 @@ namespace kaoping {
 enum class RegionRelation {
   // The call is about no region (the shipped default catalog).
   kNone,
+  // Only a grant of exactly this region (its own code in `regions`): records
+  // about a person, which city and province grants never read
+  // (privacy::RecordKind::kIndividualRecord, protos/README.md).
+  kOwn,
   // One of the caller's prefixes covers the region: its own region, or a
   // city or province above it.
   kCovers,
@@ -41,11 +45,13 @@ struct Rule {
   // The scope that admits a SYSTEM principal; empty: none does.
   absl::string_view system_scope;
   RegionRelation region = RegionRelation::kCovers;
-  // Of `roles`, those admitted only for their own unit: the resource's unit
-  // must be the caller's `unit` claim, and an empty claim matches no unit.
+  // Of `roles`, those admitted only for the units their `unit` claim covers
+  // (privacy::UnitScope: an empty claim covers no unit, "*" every unit).
   RoleSet own_unit_roles;
-  // A refusal inside the region is NOT_FOUND rather than PERMISSION_DENIED,
-  // where DESIGN.md §5 hides that the resource exists (e.g. another rater's form).
+  // A refusal inside the region is NOT_FOUND rather than PERMISSION_DENIED:
+  // for reads, where a role may not learn that a record exists
+  // (protos/README.md, "Who may read what"); PERMISSION_DENIED is for a
+  // role that may see a resource but not change it.
   bool refuse_as_not_found = false;
 };
 

@@ -75,7 +75,7 @@ struct Principal {
   std::string subject;                       // `sub`
   RoleSet roles;                             // `roles`, at least one
   std::vector<std::string> region_prefixes;  // `regions`, normalized by RegionPrefix
-  std::string unit;                          // `unit`, optional
+  std::string unit;                          // `unit`, optional (privacy::UnitScope)
   std::string cadre;                         // `cadre`, optional
   absl::flat_hash_set<std::string> scopes;   // `scopes` (machine clients)
   std::string issuer;                        // `iss`
@@ -91,9 +91,6 @@ struct Principal {
   // True if the principal's own scope is exactly the region or inside it:
   // e.g. a county principal (510114) for region 510114, not a city principal.
   bool IsWithinRegion(absl::string_view region_code) const;
-  // True if the principal belongs to `unit`. An empty `unit` claim belongs
-  // to no unit: it never means "every unit".
-  bool InUnit(absl::string_view unit_name) const { return !unit.empty() && unit == unit_name; }
 };
 
 // Region scoping (DESIGN.md §5): a caller outside a resource's region learns
