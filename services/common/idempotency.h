@@ -2,11 +2,15 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "services/common/audit/audit_scope.h"
 #include "services/common/clock.h"
 #include "services/common/db/database.h"
+#include "services/common/status_macros.h"
 
 namespace kaoping {
 
@@ -20,7 +24,8 @@ struct IdempotencyKey {
 
 // request_id semantics of DESIGN.md §4: the same id again returns the first
 // result and writes nothing. Both calls run inside the write's transaction,
-// so the remembered response commits with the change it describes.
+// so the remembered response commits with the change it describes. Services
+// use IdempotentCreate below rather than these two.
 class IdempotencyStore {
  public:
   explicit IdempotencyStore(const Clock* clock) : clock_(clock) {}
@@ -29,6 +34,7 @@ class IdempotencyStore {
   // different request is INVALID_ARGUMENT: it is a client bug, not a retry.
   absl::StatusOr<std::optional<std::string>> Lookup(db::Transaction& tx, const IdempotencyKey& key,
                                                     const google::protobuf::Message& request) const;
+  // Stores `response` as it is: callers pass it redacted.
   absl::Status Remember(db::Transaction& tx, const IdempotencyKey& key,
                         const google::protobuf::Message& request,
                         const google::protobuf::Message& response) const;
@@ -39,5 +45,61 @@ class IdempotencyStore {
 
 // request_id: empty, or 1–128 printable ASCII characters.
 absl::Status ValidateRequestId(const std::string& request_id);
+
+// A redaction for responses that carry no secret.
+struct NoSecrets {
+  void operator()(const google::protobuf::Message&) const {}
+};
+
+// Runs `write` (a transaction body returning StatusOr<Response>) at most
+// once per request_id of the caller, method and region (all taken from
+// `audit`, which the runtime has set):
+//  - request_id empty: `write` runs in a transaction, as it would alone;
+//  - request_id seen before with the same request: `write` does not run,
+//    nothing is written or audited, and the response remembered then is
+//    returned — that is `redact(response)`, never the response itself;
+//  - seen before with another request: INVALID_ARGUMENT;
+//  - a concurrent twin committed first (ALREADY_EXISTS here): looked up
+//    again, and its remembered response returned.
+// `redact` (void(Response&)) clears what must not be kept at rest or shown
+// twice: a one-time invitation code, a sealed rater identity. A replay
+// therefore returns the first response without them; say so in the RPC's
+// comment. Pass NoSecrets() when the response carries none.
+template <typename Redact, typename Write>
+auto IdempotentCreate(db::Database& db, const IdempotencyStore& store, AuditScope& audit,
+                      const google::protobuf::Message& request, const std::string& request_id,
+                      Redact redact, Write write)
+    -> std::invoke_result_t<Write&, db::Transaction&> {
+  using Result = std::invoke_result_t<Write&, db::Transaction&>;
+  using Response = typename Result::value_type;
+  RETURN_IF_ERROR(ValidateRequestId(request_id));
+  if (request_id.empty()) {
+    return db::RunInTransaction(db, db::Access::kReadWrite, write);
+  }
+  const IdempotencyKey key{audit.region_code(), std::string(audit.principal()),
+                           std::string(audit.method()), request_id};
+  auto once = [&](db::Transaction& tx) -> absl::StatusOr<Response> {
+    ASSIGN_OR_RETURN(std::optional<std::string> previous, store.Lookup(tx, key, request));
+    if (previous.has_value()) {
+      Response replayed;
+      if (!replayed.ParseFromString(*previous)) {
+        return absl::DataLossError("a remembered response does not parse");
+      }
+      audit.NothingWritten();
+      return replayed;
+    }
+    ASSIGN_OR_RETURN(Response created, write(tx));
+    Response remembered = created;
+    redact(remembered);
+    RETURN_IF_ERROR(store.Remember(tx, key, request, remembered));
+    return created;
+  };
+  Result result = db::RunInTransaction(db, db::Access::kReadWrite, once);
+  if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+    // PostgreSQL runs twins side by side: the other one committed first.
+    result = db::RunInTransaction(db, db::Access::kReadWrite, once);
+  }
+  return result;
+}
 
 }  // namespace kaoping

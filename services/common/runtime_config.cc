@@ -29,6 +29,7 @@ constexpr absl::string_view kRuntimeKeys[] = {
     "db_statement_timeout",
     "handler_threads",
     "handler_queue",
+    "handler_queue_bytes",
     "tls_cert_file",
     "tls_key_file",
     "tls_client_ca_file",

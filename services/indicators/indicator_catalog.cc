@@ -1,5 +1,7 @@
 #include "services/indicators/indicator_catalog.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/api/date.h"
@@ -7,11 +9,13 @@
 #include "services/common/api/resource_meta.h"
 #include "services/common/api/resource_name.h"
 #include "services/common/api/view.h"
+#include "services/common/idempotency.h"
 #include "services/common/region.h"
 #include "services/common/status_macros.h"
 #include "services/indicators/catalog_resolver.h"
 #include "services/indicators/catalog_validation.h"
 #include "services/indicators/default_catalog.h"
+#include "services/indicators/indicator_policy.h"
 
 namespace kaoping::indicators {
 namespace {
@@ -32,30 +36,6 @@ const std::vector<std::string>& UpdatablePaths() {
   return *paths;
 }
 
-bool CanSeeDrafts(const Principal& p, const std::string& region_code) {
-  return p.CoversRegion(region_code) &&
-         (p.HasRole(roles::kRegionAdmin) || p.HasRole(roles::kAuditor));
-}
-
-// Published sets are read by everyone in the region, and by the regions a
-// city's or province's set applies to.
-bool CanRead(const Principal& p, const std::string& region_code, v1::IndicatorSet::State state) {
-  if (state == v1::IndicatorSet::DRAFT) {
-    return CanSeeDrafts(p, region_code);
-  }
-  return p.CoversRegion(region_code) || p.IsWithinRegion(region_code);
-}
-
-absl::Status RequireAdmin(const Principal& p, const std::string& region_code,
-                          absl::string_view what) {
-  RETURN_IF_ERROR(RequireRegion(p, region_code, what));
-  if (!p.HasRole(roles::kRegionAdmin)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only a REGION_ADMIN of region ", region_code, " may change ", what));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status WrongState(const v1::IndicatorSet& set, absl::string_view action,
                         absl::string_view needed) {
   return absl::FailedPreconditionError(absl::StrCat(
@@ -68,14 +48,17 @@ absl::Status WrongState(const v1::IndicatorSet& set, absl::string_view action,
 
 }  // namespace
 
-absl::Status IndicatorCatalog::CommitTransition(
-    db::Transaction& tx, CallContext& call, const std::string& region_code,
-    const std::string& set_id, int64_t expected_revision, const v1::IndicatorSet& set,
-    const google::protobuf::Message& event, absl::string_view audit_detail) {
-  RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, set));
+absl::Status IndicatorCatalog::CommitTransition(db::Transaction& tx, const Principal& caller,
+                                                AuditScope& audit, const Loaded& loaded,
+                                                int64_t expected_revision,
+                                                const google::protobuf::Message& event,
+                                                absl::string_view audit_detail) const {
   RETURN_IF_ERROR(
-      deps_.outbox->Enqueue(tx, region_code, set.name(), call.principal().subject, event).status());
-  return call.AuditIn(tx, audit_detail);
+      store_.Replace(tx, loaded.region_code, loaded.set_id, expected_revision, loaded.set));
+  RETURN_IF_ERROR(
+      deps_.outbox->Enqueue(tx, loaded.region_code, loaded.set.name(), caller.subject, event)
+          .status());
+  return audit.Record(tx, audit_detail);
 }
 
 absl::StatusOr<absl::CivilDay> IndicatorCatalog::DayFromTodayOn(
@@ -100,7 +83,8 @@ void IndicatorCatalog::Touch(v1::IndicatorSet& set) const {
 }
 
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
-    db::Transaction& tx, const Principal& principal, const v1::CreateIndicatorSetRequest& request) {
+    db::Transaction& tx, const Principal& caller,
+    const v1::CreateIndicatorSetRequest& request) const {
   const v1::IndicatorSet& given = request.indicator_set();
   if (request.source().empty()) {
     v1::IndicatorSet content;
@@ -120,20 +104,17 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
     ASSIGN_OR_RETURN(content, DefaultCatalog());
   } else {
     ASSIGN_OR_RETURN(RegionChild source, ParseRegionChild("source", request.source(), kCollection));
-    ASSIGN_OR_RETURN(v1::IndicatorSet stored, [&]() -> absl::StatusOr<v1::IndicatorSet> {
-      auto s = store_.Get(tx, source.region_code, source.id);
-      if (!s.ok() && s.status().code() != absl::StatusCode::kNotFound) {
-        return s.status();
-      }
-      if (!s.ok() || !CanRead(principal, source.region_code, s->state())) {
-        return absl::NotFoundError(absl::StrCat("source: ", request.source(), " not found"));
-      }
-      return s;
-    }());
-    content.set_display_name(stored.display_name());
-    content.set_description(stored.description());
-    *content.mutable_dimensions() = stored.dimensions();
-    *content.mutable_profiles() = stored.profiles();
+    auto stored = store_.Get(tx, source.region_code, source.id);
+    if (!stored.ok() && stored.status().code() != absl::StatusCode::kNotFound) {
+      return stored.status();
+    }
+    if (!stored.ok() || !CanRead(caller, source.region_code, stored->state())) {
+      return absl::NotFoundError(absl::StrCat("source: ", request.source(), " not found"));
+    }
+    content.set_display_name(stored->display_name());
+    content.set_description(stored->description());
+    *content.mutable_dimensions() = stored->dimensions();
+    *content.mutable_profiles() = stored->profiles();
   }
   if (!given.display_name().empty()) {
     content.set_display_name(given.display_name());
@@ -144,78 +125,57 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::DraftContent(
   return content;
 }
 
-absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
-    CallContext& call, const v1::CreateIndicatorSetRequest& request) {
-  ASSIGN_OR_RETURN(std::string region_code, ParseRegionName("parent", request.parent()));
-  // Until the id is known to be well formed, the call is about the parent:
-  // a refused call audits a name of checked form, never arbitrary input.
-  call.SetResource(region_code, request.parent());
-  RETURN_IF_ERROR(ValidateResourceId("indicator_set_id", request.indicator_set_id()));
-  const std::string name = RegionChildName(region_code, kCollection, request.indicator_set_id());
-  call.SetResource(region_code, name);
-  RETURN_IF_ERROR(RequireAdmin(call.principal(), region_code, name));
-  RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-
-  v1::IndicatorSet created;
-  auto create = [&](db::Transaction& tx) -> absl::Status {
-    const IdempotencyKey key{region_code, call.principal().subject, std::string(call.method()),
-                             request.request_id()};
-    if (!request.request_id().empty() && !request.validate_only()) {
-      ASSIGN_OR_RETURN(auto previous, deps_.idempotency->Lookup(tx, key, request));
-      if (previous.has_value()) {
-        created.ParseFromString(*previous);
-        call.MarkNothingWritten();
-        return absl::OkStatus();
-      }
-    }
-    ASSIGN_OR_RETURN(created, DraftContent(tx, call.principal(), request));
-    RETURN_IF_ERROR(ValidateIndicatorSet("indicator_set", created));
-    const absl::Time now = deps_.clock->Now();
-    created.set_name(name);
-    created.set_state(v1::IndicatorSet::DRAFT);
-    created.set_source(request.source());
-    created.set_creator(call.principal().subject);
-    *created.mutable_create_time() = ToProtoTimestamp(now);
-    *created.mutable_update_time() = created.create_time();
-    created.set_revision(1);
-    created.set_etag(ComputeEtag(name, 1, created.create_time()));
-    if (request.validate_only()) {
-      call.MarkNothingWritten();
-      return absl::OkStatus();
-    }
-    RETURN_IF_ERROR(store_.Insert(tx, region_code, request.indicator_set_id(), created));
-    RETURN_IF_ERROR(call.AuditIn(
-        tx, request.source().empty() ? "" : absl::StrCat("source=", request.source())));
-    if (!request.request_id().empty()) {
-      RETURN_IF_ERROR(deps_.idempotency->Remember(tx, key, request, created));
-    }
-    return absl::OkStatus();
-  };
-  absl::Status st = db::RunInTransaction(*deps_.db, db::Access::kReadWrite, create);
-  if (st.code() == absl::StatusCode::kAlreadyExists && !request.request_id().empty()) {
-    // A concurrent twin of this request may have committed first (PostgreSQL
-    // runs them side by side): look again, and return its result.
-    st = db::RunInTransaction(*deps_.db, db::Access::kReadWrite, create);
-  }
-  RETURN_IF_ERROR(st);
+absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::NewDraft(
+    db::Transaction& tx, const Principal& caller, const v1::CreateIndicatorSetRequest& request,
+    const std::string& name) const {
+  ASSIGN_OR_RETURN(v1::IndicatorSet created, DraftContent(tx, caller, request));
+  RETURN_IF_ERROR(ValidateIndicatorSet("indicator_set", created));
+  created.set_name(name);
+  created.set_state(v1::IndicatorSet::DRAFT);
+  created.set_source(request.source());
+  created.set_creator(caller.subject);
+  *created.mutable_create_time() = ToProtoTimestamp(deps_.clock->Now());
+  *created.mutable_update_time() = created.create_time();
+  created.set_revision(1);
+  created.set_etag(ComputeEtag(name, 1, created.create_time()));
   return created;
 }
 
-absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(CallContext& call,
+absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
+    const Principal& caller, AuditScope& audit, const v1::CreateIndicatorSetRequest& request) {
+  ASSIGN_OR_RETURN(std::string region_code, ParseRegionName("parent", request.parent()));
+  RETURN_IF_ERROR(ValidateResourceId("indicator_set_id", request.indicator_set_id()));
+  const std::string name = RegionChildName(region_code, kCollection, request.indicator_set_id());
+  if (request.validate_only()) {
+    RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+    ASSIGN_OR_RETURN(
+        v1::IndicatorSet draft,
+        db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+          return NewDraft(tx, caller, request, name);
+        }));
+    audit.NothingWritten();
+    return draft;
+  }
+  return IdempotentCreate(
+      *deps_.db, *deps_.idempotency, audit, request, request.request_id(), NoSecrets(),
+      [&](db::Transaction& tx) -> absl::StatusOr<v1::IndicatorSet> {
+        ASSIGN_OR_RETURN(v1::IndicatorSet created, NewDraft(tx, caller, request, name));
+        RETURN_IF_ERROR(store_.Insert(tx, region_code, request.indicator_set_id(), created));
+        RETURN_IF_ERROR(audit.Record(
+            tx, request.source().empty() ? "" : absl::StrCat("source=", request.source())));
+        return created;
+      });
+}
+
+absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(const Principal& caller, AuditScope&,
                                                        const v1::GetIndicatorSetRequest& request) {
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild("name", request.name(), kCollection));
   ASSIGN_OR_RETURN(const ViewKind view, GetView("view", request.view()));
-  call.SetResource(id.region_code, request.name());
-  const Principal& p = call.principal();
-  if (!p.CoversRegion(id.region_code) && !p.IsWithinRegion(id.region_code)) {
-    return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
-  }
-  v1::IndicatorSet set;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(set, store_.Get(tx, id.region_code, id.id));
-    return absl::OkStatus();
-  }));
-  if (!CanRead(call.principal(), id.region_code, set.state())) {
+  ASSIGN_OR_RETURN(v1::IndicatorSet set,
+                   db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+                     return store_.Get(tx, id.region_code, id.id);
+                   }));
+  if (!CanRead(caller, id.region_code, set.state())) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
   ApplyView(view, OmittedInBasicView(), set);
@@ -223,187 +183,174 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(CallContext& call,
 }
 
 absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
-    CallContext& call, const v1::ListIndicatorSetsRequest& request) {
+    const Principal& caller, AuditScope&, const v1::ListIndicatorSetsRequest& request) {
   ASSIGN_OR_RETURN(std::string region_code, ParseRegionName("parent", request.parent()));
-  call.SetResource(region_code, request.parent());
-  const Principal& p = call.principal();
-  if (!p.CoversRegion(region_code) && !p.IsWithinRegion(region_code)) {
-    return absl::NotFoundError(absl::StrCat(request.parent(), " not found"));
-  }
   if (!v1::IndicatorSet::State_IsValid(request.state())) {
     return absl::InvalidArgumentError("state: unknown state");
   }
   ASSIGN_OR_RETURN(const ViewKind view, ListView("view", request.view()));
+  const bool drafts_visible = CanSeeDrafts(caller, region_code);
   std::vector<std::string> states;
   if (request.state() != v1::IndicatorSet::STATE_UNSPECIFIED) {
-    if (request.state() == v1::IndicatorSet::DRAFT && !CanSeeDrafts(p, region_code)) {
+    if (request.state() == v1::IndicatorSet::DRAFT && !drafts_visible) {
       return v1::ListIndicatorSetsResponse();  // drafts exist only for their editors
     }
     states.push_back(v1::IndicatorSet::State_Name(request.state()));
-  } else if (!CanSeeDrafts(p, region_code)) {
+  } else if (!drafts_visible) {
     states = {"PUBLISHED", "RETIRED"};
   }
   const std::string fingerprint = absl::StrCat(request.parent(), "|", absl::StrJoin(states, ","));
   ASSIGN_OR_RETURN(PageRequest page,
                    ParsePageRequest(request.page_size(), request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::IndicatorSet> sets,
+                   db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+                     return store_.List(tx, region_code, states, page.after_key, page.limit + 1);
+                   }));
   v1::ListIndicatorSetsResponse response;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    response.Clear();
-    ASSIGN_OR_RETURN(std::vector<v1::IndicatorSet> sets,
-                     store_.List(tx, region_code, states, page.after_key, page.limit + 1));
-    for (auto& set : sets) {
-      ApplyView(view, OmittedInBasicView(), set);  // before cutting: the page weighs what it sends
-    }
-    // Bounded by page_size and by bytes: a page of large drafts ends early.
-    Page<v1::IndicatorSet> cut =
-        CutPage(std::move(sets), page, fingerprint, [](const v1::IndicatorSet& set) {
-          // The store's key: the id, the name's last segment.
-          return set.name().substr(set.name().rfind('/') + 1);
-        });
-    response.set_next_page_token(cut.next_page_token);
-    for (auto& set : cut.items) {
-      *response.add_indicator_sets() = std::move(set);
-    }
-    return absl::OkStatus();
-  }));
+  for (auto& set : sets) {
+    ApplyView(view, OmittedInBasicView(), set);  // before cutting: the page weighs what it sends
+  }
+  // Bounded by page_size and by bytes: a page of large drafts ends early.
+  Page<v1::IndicatorSet> cut =
+      CutPage(std::move(sets), page, fingerprint, [](const v1::IndicatorSet& set) {
+        // The store's key: the id, the name's last segment.
+        return set.name().substr(set.name().rfind('/') + 1);
+      });
+  response.set_next_page_token(cut.next_page_token);
+  for (auto& set : cut.items) {
+    *response.add_indicator_sets() = std::move(set);
+  }
   return response;
 }
 
-absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::LoadForChange(db::Transaction& tx,
-                                                                 CallContext& call,
-                                                                 const SetRef& ref,
-                                                                 std::string* region_code,
-                                                                 std::string* set_id) {
+absl::StatusOr<IndicatorCatalog::Loaded> IndicatorCatalog::LoadForChange(db::Transaction& tx,
+                                                                         const SetRef& ref) const {
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild(ref.name_field, ref.name, kCollection));
-  call.SetResource(id.region_code, ref.name);
-  RETURN_IF_ERROR(RequireAdmin(call.principal(), id.region_code, ref.name));
   ASSIGN_OR_RETURN(v1::IndicatorSet set, store_.Get(tx, id.region_code, id.id));
   RETURN_IF_ERROR(CheckEtag(ref.etag_field, ref.etag, set.etag(), ref.name));
-  *region_code = id.region_code;
-  *set_id = id.id;
-  return set;
+  return Loaded{std::move(set), std::move(id.region_code), std::move(id.id)};
 }
 
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Update(
-    CallContext& call, const v1::UpdateIndicatorSetRequest& request) {
+    const Principal&, AuditScope& audit, const v1::UpdateIndicatorSetRequest& request) {
   const v1::IndicatorSet& patch = request.indicator_set();
   ASSIGN_OR_RETURN(auto paths, ResolveUpdateMask(request.update_mask(), patch, UpdatablePaths()));
-  v1::IndicatorSet updated;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    std::string region_code, set_id;
-    ASSIGN_OR_RETURN(updated, LoadForChange(tx, call,
-                                            {"indicator_set.name", patch.name(),
-                                             "indicator_set.etag", patch.etag()},
-                                            &region_code, &set_id));
-    if (updated.state() != v1::IndicatorSet::DRAFT) {
-      return WrongState(updated, "edited", "DRAFT");
-    }
-    const int64_t expected_revision = updated.revision();
-    if (paths.contains("display_name")) {
-      updated.set_display_name(patch.display_name());
-    }
-    if (paths.contains("description")) {
-      updated.set_description(patch.description());
-    }
-    if (paths.contains("dimensions")) {
-      *updated.mutable_dimensions() = patch.dimensions();
-    }
-    if (paths.contains("profiles")) {
-      *updated.mutable_profiles() = patch.profiles();
-    }
-    RETURN_IF_ERROR(ValidateIndicatorSet("indicator_set", updated));
-    if (request.validate_only()) {
-      call.MarkNothingWritten();
-      return absl::OkStatus();
-    }
-    Touch(updated);
-    RETURN_IF_ERROR(store_.Replace(tx, region_code, set_id, expected_revision, updated));
-    std::vector<std::string> sorted(paths.begin(), paths.end());
-    std::sort(sorted.begin(), sorted.end());
-    return call.AuditIn(tx, absl::StrCat("paths=", absl::StrJoin(sorted, ",")));
-  }));
-  return updated;
+  std::vector<std::string> sorted(paths.begin(), paths.end());
+  std::sort(sorted.begin(), sorted.end());
+  return db::RunInTransaction(
+      *deps_.db, db::Access::kReadWrite,
+      [&](db::Transaction& tx) -> absl::StatusOr<v1::IndicatorSet> {
+        ASSIGN_OR_RETURN(Loaded loaded, LoadForChange(tx, {"indicator_set.name", patch.name(),
+                                                           "indicator_set.etag", patch.etag()}));
+        v1::IndicatorSet& updated = loaded.set;
+        if (updated.state() != v1::IndicatorSet::DRAFT) {
+          return WrongState(updated, "edited", "DRAFT");
+        }
+        const int64_t expected_revision = updated.revision();
+        if (paths.contains("display_name")) {
+          updated.set_display_name(patch.display_name());
+        }
+        if (paths.contains("description")) {
+          updated.set_description(patch.description());
+        }
+        if (paths.contains("dimensions")) {
+          *updated.mutable_dimensions() = patch.dimensions();
+        }
+        if (paths.contains("profiles")) {
+          *updated.mutable_profiles() = patch.profiles();
+        }
+        RETURN_IF_ERROR(ValidateIndicatorSet("indicator_set", updated));
+        if (request.validate_only()) {
+          audit.NothingWritten();
+          return updated;
+        }
+        Touch(updated);
+        RETURN_IF_ERROR(
+            store_.Replace(tx, loaded.region_code, loaded.set_id, expected_revision, updated));
+        RETURN_IF_ERROR(audit.Record(tx, absl::StrCat("paths=", absl::StrJoin(sorted, ","))));
+        return updated;
+      });
 }
 
-absl::Status IndicatorCatalog::Delete(CallContext& call,
+absl::Status IndicatorCatalog::Delete(const Principal&, AuditScope& audit,
                                       const v1::DeleteIndicatorSetRequest& request) {
   return db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    std::string region_code, set_id;
-    ASSIGN_OR_RETURN(v1::IndicatorSet set,
-                     LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()},
-                                   &region_code, &set_id));
-    if (set.state() != v1::IndicatorSet::DRAFT) {
+    ASSIGN_OR_RETURN(Loaded loaded,
+                     LoadForChange(tx, {"name", request.name(), "etag", request.etag()}));
+    if (loaded.set.state() != v1::IndicatorSet::DRAFT) {
       return absl::FailedPreconditionError(absl::StrCat(
-          set.name(), " is ", v1::IndicatorSet::State_Name(set.state()),
+          loaded.set.name(), " is ", v1::IndicatorSet::State_Name(loaded.set.state()),
           "; only drafts can be deleted (published sets are kept forever; retire it instead)"));
     }
-    RETURN_IF_ERROR(store_.DeleteDraft(tx, region_code, set_id, set.revision()));
-    return call.AuditIn(tx);
+    RETURN_IF_ERROR(
+        store_.DeleteDraft(tx, loaded.region_code, loaded.set_id, loaded.set.revision()));
+    return audit.Record(tx);
   });
 }
 
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Publish(
-    CallContext& call, const v1::PublishIndicatorSetRequest& request) {
-  v1::IndicatorSet set;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    std::string region_code, set_id;
-    ASSIGN_OR_RETURN(set, LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()},
-                                        &region_code, &set_id));
-    if (set.state() != v1::IndicatorSet::DRAFT) {
-      return WrongState(set, "published", "DRAFT");
-    }
-    RETURN_IF_ERROR(ValidatePublishable("indicator_set", set));
-    ASSIGN_OR_RETURN(const absl::CivilDay from,
-                     DayFromTodayOn("effective_from", request.effective_from()));
-    const int64_t expected_revision = set.revision();
-    set.set_state(v1::IndicatorSet::PUBLISHED);
-    *set.mutable_effective_from() = CivilDayToDate(from);
-    *set.mutable_publish_time() = ToProtoTimestamp(deps_.clock->Now());
-    set.set_publisher(call.principal().subject);
-    Touch(set);
-    v1::IndicatorSetPublished event;
-    event.set_indicator_set(set.name());
-    event.set_revision(set.revision());
-    *event.mutable_effective_from() = set.effective_from();
-    return CommitTransition(tx, call, region_code, set_id, expected_revision, set, event,
-                            absl::StrCat("effective_from=", FormatDay(from)));
-  }));
-  deps_.events_committed();
-  return set;
+    const Principal& caller, AuditScope& audit, const v1::PublishIndicatorSetRequest& request) {
+  return db::RunInTransaction(
+      *deps_.db, db::Access::kReadWrite,
+      [&](db::Transaction& tx) -> absl::StatusOr<v1::IndicatorSet> {
+        ASSIGN_OR_RETURN(Loaded loaded,
+                         LoadForChange(tx, {"name", request.name(), "etag", request.etag()}));
+        v1::IndicatorSet& set = loaded.set;
+        if (set.state() != v1::IndicatorSet::DRAFT) {
+          return WrongState(set, "published", "DRAFT");
+        }
+        RETURN_IF_ERROR(ValidatePublishable("indicator_set", set));
+        ASSIGN_OR_RETURN(const absl::CivilDay from,
+                         DayFromTodayOn("effective_from", request.effective_from()));
+        const int64_t expected_revision = set.revision();
+        set.set_state(v1::IndicatorSet::PUBLISHED);
+        *set.mutable_effective_from() = CivilDayToDate(from);
+        *set.mutable_publish_time() = ToProtoTimestamp(deps_.clock->Now());
+        set.set_publisher(caller.subject);
+        Touch(set);
+        v1::IndicatorSetPublished event;
+        event.set_indicator_set(set.name());
+        event.set_revision(set.revision());
+        *event.mutable_effective_from() = set.effective_from();
+        RETURN_IF_ERROR(CommitTransition(tx, caller, audit, loaded, expected_revision, event,
+                                         absl::StrCat("effective_from=", FormatDay(from))));
+        return set;
+      });
 }
 
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Retire(
-    CallContext& call, const v1::RetireIndicatorSetRequest& request) {
-  v1::IndicatorSet set;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadWrite, [&](db::Transaction& tx) {
-    std::string region_code, set_id;
-    ASSIGN_OR_RETURN(set, LoadForChange(tx, call, {"name", request.name(), "etag", request.etag()},
-                                        &region_code, &set_id));
-    if (set.state() != v1::IndicatorSet::PUBLISHED) {
-      return WrongState(set, "retired", "PUBLISHED");
-    }
-    ASSIGN_OR_RETURN(const absl::CivilDay until,
-                     DayFromTodayOn("effective_until", request.effective_until()));
-    const absl::CivilDay from(set.effective_from().year(), set.effective_from().month(),
-                              set.effective_from().day());
-    if (until < from) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "effective_until: ", FormatDay(until), " is before effective_from ", FormatDay(from)));
-    }
-    const int64_t expected_revision = set.revision();
-    set.set_state(v1::IndicatorSet::RETIRED);
-    *set.mutable_effective_until() = CivilDayToDate(until);
-    *set.mutable_retire_time() = ToProtoTimestamp(deps_.clock->Now());
-    Touch(set);
-    v1::IndicatorSetRetired event;
-    event.set_indicator_set(set.name());
-    event.set_revision(set.revision());
-    *event.mutable_effective_until() = set.effective_until();
-    return CommitTransition(tx, call, region_code, set_id, expected_revision, set, event,
-                            absl::StrCat("effective_until=", FormatDay(until)));
-  }));
-  deps_.events_committed();
-  return set;
+    const Principal& caller, AuditScope& audit, const v1::RetireIndicatorSetRequest& request) {
+  return db::RunInTransaction(
+      *deps_.db, db::Access::kReadWrite,
+      [&](db::Transaction& tx) -> absl::StatusOr<v1::IndicatorSet> {
+        ASSIGN_OR_RETURN(Loaded loaded,
+                         LoadForChange(tx, {"name", request.name(), "etag", request.etag()}));
+        v1::IndicatorSet& set = loaded.set;
+        if (set.state() != v1::IndicatorSet::PUBLISHED) {
+          return WrongState(set, "retired", "PUBLISHED");
+        }
+        ASSIGN_OR_RETURN(const absl::CivilDay until,
+                         DayFromTodayOn("effective_until", request.effective_until()));
+        const absl::CivilDay from(set.effective_from().year(), set.effective_from().month(),
+                                  set.effective_from().day());
+        if (until < from) {
+          return absl::InvalidArgumentError(absl::StrCat("effective_until: ", FormatDay(until),
+                                                         " is before effective_from ",
+                                                         FormatDay(from)));
+        }
+        const int64_t expected_revision = set.revision();
+        set.set_state(v1::IndicatorSet::RETIRED);
+        *set.mutable_effective_until() = CivilDayToDate(until);
+        *set.mutable_retire_time() = ToProtoTimestamp(deps_.clock->Now());
+        Touch(set);
+        v1::IndicatorSetRetired event;
+        event.set_indicator_set(set.name());
+        event.set_revision(set.revision());
+        *event.mutable_effective_until() = set.effective_until();
+        RETURN_IF_ERROR(CommitTransition(tx, caller, audit, loaded, expected_revision, event,
+                                         absl::StrCat("effective_until=", FormatDay(until))));
+        return set;
+      });
 }
 
 absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::ResolvedFromSet(
@@ -437,10 +384,8 @@ absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::ResolvedFromSet(
 }
 
 absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::Resolve(
-    CallContext& call, const v1::ResolveCatalogRequest& request) {
+    const Principal&, AuditScope&, const v1::ResolveCatalogRequest& request) {
   ASSIGN_OR_RETURN(std::string region_code, ParseRegionName("region", request.region()));
-  call.SetResource(region_code, request.region());
-  RETURN_IF_ERROR(RequireRegion(call.principal(), region_code, request.region()));
   if (request.post_tier() == v1::POST_TIER_UNSPECIFIED ||
       !v1::PostTier_IsValid(request.post_tier())) {
     return absl::InvalidArgumentError(
@@ -457,30 +402,31 @@ absl::StatusOr<v1::ResolvedCatalog> IndicatorCatalog::Resolve(
   for (auto& enclosing : EnclosingRegions(region_code)) {
     chain.push_back(enclosing);
   }
-  v1::ResolvedCatalog resolved;
-  RETURN_IF_ERROR(db::RunInTransaction(*deps_.db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    for (const std::string& code : chain) {
-      ASSIGN_OR_RETURN(auto key, store_.FindEffective(tx, code, day));
-      if (key.has_value()) {
-        ASSIGN_OR_RETURN(resolved,
-                         ResolvedFromSet(tx, code, *key, request.post_tier(), request.sector()));
-        return absl::OkStatus();
-      }
-    }
-    std::vector<std::string> enclosing(chain.begin() + 1, chain.end());
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no indicator set is published for region ", region_code,
-        enclosing.empty()
-            ? ""
-            : absl::StrCat(" or the regions enclosing it (", absl::StrJoin(enclosing, ", "), ")"),
-        " effective on ", FormatDay(day), ": publish one first"));
-  }));
+  ASSIGN_OR_RETURN(
+      v1::ResolvedCatalog resolved,
+      db::RunInTransaction(
+          *deps_.db, db::Access::kReadOnly,
+          [&](db::Transaction& tx) -> absl::StatusOr<v1::ResolvedCatalog> {
+            for (const std::string& code : chain) {
+              ASSIGN_OR_RETURN(auto key, store_.FindEffective(tx, code, day));
+              if (key.has_value()) {
+                return ResolvedFromSet(tx, code, *key, request.post_tier(), request.sector());
+              }
+            }
+            std::vector<std::string> enclosing(chain.begin() + 1, chain.end());
+            return absl::FailedPreconditionError(
+                absl::StrCat("no indicator set is published for region ", region_code,
+                             enclosing.empty() ? ""
+                                               : absl::StrCat(" or the regions enclosing it (",
+                                                              absl::StrJoin(enclosing, ", "), ")"),
+                             " effective on ", FormatDay(day), ": publish one first"));
+          }));
   resolved.set_region(request.region());
   *resolved.mutable_date() = CivilDayToDate(day);
   return resolved;
 }
 
-absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::GetDefault(CallContext&,
+absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::GetDefault(const Principal&, AuditScope&,
                                                               const v1::GetDefaultCatalogRequest&) {
   return DefaultCatalog();
 }

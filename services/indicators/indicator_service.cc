@@ -1,95 +1,55 @@
 #include "services/indicators/indicator_service.h"
 
+#include "kaoping/v1/indicators.grpc.pb.h"
 #include "services/common/status_macros.h"
+#include "services/indicators/indicator_policy.h"
 
 namespace kaoping::indicators {
-namespace {
 
-constexpr char kService[] = "kaoping.v1.IndicatorService/";
-
-// Serves one RPC whose domain method returns StatusOr<Response>. The body
-// runs on a worker after this returns: it captures by value (gRPC keeps
-// request and response alive until the call finishes).
-template <typename Request, typename Response, typename Method>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const CallEnv& env,
-                                const char* name, CallKind kind, const Request* request,
-                                Response* response, Method method) {
-  return ServeUnary(context, env, absl::StrCat(kService, name), kind,
-                    [request, response, method](CallContext& call) -> absl::Status {
-                      ASSIGN_OR_RETURN(*response, method(call, *request));
-                      return absl::OkStatus();
-                    });
+const RpcTable<IndicatorCatalog>& IndicatorRpcs() {
+  using C = IndicatorCatalog;
+  constexpr absl::string_view kSet = "regions/{region}/indicatorSets/{set}";
+  constexpr absl::string_view kRegion = "regions/{region}";
+  static const auto* table = new RpcTable<C>(
+      v1::IndicatorService::service_full_name(),
+      {
+          Rpc(&C::Create, CallKind::kWrite,
+              Created("parent", &v1::CreateIndicatorSetRequest::parent, kRegion, "indicatorSets",
+                      &v1::CreateIndicatorSetRequest::indicator_set_id),
+              kEditors),
+          Rpc(&C::Get, CallKind::kRead, Named("name", &v1::GetIndicatorSetRequest::name, kSet),
+              kReaders),
+          Rpc(&C::List, CallKind::kRead,
+              Named("parent", &v1::ListIndicatorSetsRequest::parent, kRegion), kReaders),
+          Rpc(&C::Update, CallKind::kWrite,
+              Named(
+                  "indicator_set.name",
+                  [](const v1::UpdateIndicatorSetRequest& r) -> const std::string& {
+                    return r.indicator_set().name();
+                  },
+                  kSet),
+              kEditors),
+          Rpc(&C::Delete, CallKind::kWrite,
+              Named("name", &v1::DeleteIndicatorSetRequest::name, kSet), kEditors),
+          Rpc(&C::Publish, CallKind::kWrite,
+              Named("name", &v1::PublishIndicatorSetRequest::name, kSet), kEditors),
+          Rpc(&C::Retire, CallKind::kWrite,
+              Named("name", &v1::RetireIndicatorSetRequest::name, kSet), kEditors),
+          Rpc(&C::Resolve, CallKind::kRead,
+              Named("region", &v1::ResolveCatalogRequest::region, kRegion), kResolvers),
+          Rpc(&C::GetDefault, CallKind::kRead, NoRegion("the default catalog"), kAnyone),
+      });
+  return *table;
 }
 
-}  // namespace
-
-grpc::ServerUnaryReactor* IndicatorService::CreateIndicatorSet(
-    grpc::CallbackServerContext* context, const v1::CreateIndicatorSetRequest* request,
-    v1::IndicatorSet* response) {
-  return Serve(context, env_, "CreateIndicatorSet", CallKind::kWrite, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.Create(c, r); });
+absl::StatusOr<OwnedService> IndicatorService(ServiceRuntime& runtime, ServiceDeps deps) {
+  return Serve(runtime, IndicatorRpcs(), std::make_shared<IndicatorCatalog>(std::move(deps)));
 }
 
-grpc::ServerUnaryReactor* IndicatorService::GetIndicatorSet(
-    grpc::CallbackServerContext* context, const v1::GetIndicatorSetRequest* request,
-    v1::IndicatorSet* response) {
-  return Serve(context, env_, "GetIndicatorSet", CallKind::kRead, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.Get(c, r); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::ListIndicatorSets(
-    grpc::CallbackServerContext* context, const v1::ListIndicatorSetsRequest* request,
-    v1::ListIndicatorSetsResponse* response) {
-  return Serve(context, env_, "ListIndicatorSets", CallKind::kRead, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.List(c, r); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::UpdateIndicatorSet(
-    grpc::CallbackServerContext* context, const v1::UpdateIndicatorSetRequest* request,
-    v1::IndicatorSet* response) {
-  return Serve(context, env_, "UpdateIndicatorSet", CallKind::kWrite, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.Update(c, r); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::DeleteIndicatorSet(
-    grpc::CallbackServerContext* context, const v1::DeleteIndicatorSetRequest* request,
-    google::protobuf::Empty*) {
-  return ServeUnary(context, env_, absl::StrCat(kService, "DeleteIndicatorSet"), CallKind::kWrite,
-                    [this, request](CallContext& call) { return catalog_.Delete(call, *request); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::PublishIndicatorSet(
-    grpc::CallbackServerContext* context, const v1::PublishIndicatorSetRequest* request,
-    v1::IndicatorSet* response) {
-  return Serve(context, env_, "PublishIndicatorSet", CallKind::kWrite, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.Publish(c, r); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::RetireIndicatorSet(
-    grpc::CallbackServerContext* context, const v1::RetireIndicatorSetRequest* request,
-    v1::IndicatorSet* response) {
-  return Serve(context, env_, "RetireIndicatorSet", CallKind::kWrite, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.Retire(c, r); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::ResolveCatalog(grpc::CallbackServerContext* context,
-                                                           const v1::ResolveCatalogRequest* request,
-                                                           v1::ResolvedCatalog* response) {
-  return Serve(context, env_, "ResolveCatalog", CallKind::kRead, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.Resolve(c, r); });
-}
-
-grpc::ServerUnaryReactor* IndicatorService::GetDefaultCatalog(
-    grpc::CallbackServerContext* context, const v1::GetDefaultCatalogRequest* request,
-    v1::IndicatorSet* response) {
-  return Serve(context, env_, "GetDefaultCatalog", CallKind::kRead, request, response,
-               [this](CallContext& c, const auto& r) { return catalog_.GetDefault(c, r); });
-}
-
-std::vector<OwnedService> IndicatorServices(ServiceRuntime& runtime) {
+absl::StatusOr<std::vector<OwnedService>> IndicatorServices(ServiceRuntime& runtime) {
   std::vector<OwnedService> services;
-  services.push_back({v1::IndicatorService::service_full_name(),
-                      std::make_unique<IndicatorService>(runtime.call_env(), runtime.deps())});
+  ASSIGN_OR_RETURN(OwnedService indicators, IndicatorService(runtime, runtime.deps()));
+  services.push_back(std::move(indicators));
   return services;
 }
 

@@ -4,9 +4,6 @@
 #include "services/indicators/migrations.h"
 
 int main(int argc, char** argv) {
-  return kaoping::ServiceMain(
-      argc, argv, "indicators", kaoping::indicators::Migrations(),
-      [](kaoping::ServiceRuntime& runtime) -> absl::StatusOr<std::vector<kaoping::OwnedService>> {
-        return kaoping::indicators::IndicatorServices(runtime);
-      });
+  return kaoping::ServiceMain(argc, argv, "indicators", kaoping::indicators::Migrations(),
+                              kaoping::indicators::IndicatorServices);
 }

@@ -34,13 +34,13 @@ class DatabaseTest : public ::testing::TestWithParam<StoreKind> {
   }
 
   int64_t CountThings() {
-    int64_t count = -1;
-    EXPECT_TRUE(RunInTransaction(*db_, Access::kReadOnly, [&](Transaction& tx) {
-                  ASSIGN_OR_RETURN(Row row, tx.QueryOne("SELECT COUNT(*) FROM things"));
-                  count = row[0].AsInt();
-                  return absl::OkStatus();
-                }).ok());
-    return count;
+    absl::StatusOr<int64_t> count =
+        RunInTransaction(*db_, Access::kReadOnly, [](Transaction& tx) -> absl::StatusOr<int64_t> {
+          ASSIGN_OR_RETURN(Row row, tx.QueryOne("SELECT COUNT(*) FROM things"));
+          return row[0].AsInt();
+        });
+    EXPECT_TRUE(count.ok()) << count.status();
+    return count.value_or(-1);
   }
 
   std::unique_ptr<Database> db_;
@@ -197,12 +197,13 @@ TEST_P(DatabaseTest, ConcurrentWritersLoseNoUpdate) {
   for (auto& t : threads) {
     t.join();
   }
-  int64_t v = -1;
-  ASSERT_TRUE(RunInTransaction(*db_, Access::kReadOnly, [&](Transaction& tx) {
-                ASSIGN_OR_RETURN(Row row, tx.QueryOne("SELECT v FROM counter WHERE k = 'c'"));
-                v = row[0].AsInt();
-                return absl::OkStatus();
-              }).ok());
+  absl::StatusOr<int64_t> read =
+      RunInTransaction(*db_, Access::kReadOnly, [](Transaction& tx) -> absl::StatusOr<int64_t> {
+        ASSIGN_OR_RETURN(Row row, tx.QueryOne("SELECT v FROM counter WHERE k = 'c'"));
+        return row[0].AsInt();
+      });
+  ASSERT_TRUE(read.ok()) << read.status();
+  const int64_t v = *read;
   EXPECT_EQ(v + failures.load(), kThreads * kIncrements) << "no update was lost";
   // Conflicts are retried: only a few transactions may give up.
   EXPECT_LT(failures.load(), kThreads * kIncrements / 10);

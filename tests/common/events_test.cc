@@ -97,15 +97,15 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
 
   // (distinct events applied, the largest number of applications of one).
   std::pair<int64_t, int64_t> AppliedCounts() {
-    std::pair<int64_t, int64_t> out{-1, -1};
-    EXPECT_TRUE(
-        db::RunInTransaction(*consumer_db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
+    using Counts = std::pair<int64_t, int64_t>;
+    absl::StatusOr<Counts> counts = db::RunInTransaction(
+        *consumer_db_, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<Counts> {
           ASSIGN_OR_RETURN(db::Row row,
                            tx.QueryOne("SELECT COUNT(*), COALESCE(MAX(n), 0) FROM applied"));
-          out = {row[0].AsInt(), row[1].AsInt()};
-          return absl::OkStatus();
-        }).ok());
-    return out;
+          return Counts{row[0].AsInt(), row[1].AsInt()};
+        });
+    EXPECT_TRUE(counts.ok()) << counts.status();
+    return counts.value_or(Counts{-1, -1});
   }
 
   int64_t Pending() {

@@ -1,9 +1,9 @@
 // What a client may see of a failure: database and internal detail stays in
 // the log; the client gets the code and a reference.
+#include "services/common/server/public_status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/db/database.h"
-#include "services/common/server/unary_call.h"
 
 namespace kaoping {
 namespace {

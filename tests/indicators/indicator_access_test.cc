@@ -320,17 +320,65 @@ TEST_P(IndicatorAccessTest, RefusedWritesAreAuditedWithTheirOutcome) {
 }
 
 TEST_P(IndicatorAccessTest, ArbitraryInputNeverGrowsTheAuditLog) {
-  // An outsider sends a 100 kB id: refused for its form, and what the audit
-  // records is the parent it named, not the input.
+  // An outsider sends a 100 kB id: refused as NOT_FOUND (no hint), and a
+  // region it has no business in keeps its audit chain as it was.
   const size_t before = AuditRows("510114").size();
   const std::string huge(100000, 'x');
   EXPECT_TRUE(
       HasCode(Create(Caller("outsider", "REGION_ADMIN", "520000"), CreateRequest("510114", huge)),
-              grpc::StatusCode::INVALID_ARGUMENT, "indicator_set_id"));
+              grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(AuditRows("510114").size(), before);
+  // The region's own admin sending it is refused for its form, and what the
+  // audit records is the parent it named, not the input.
+  EXPECT_TRUE(HasCode(Create(CountyAdmin(), CreateRequest("510114", huge)),
+                      grpc::StatusCode::INVALID_ARGUMENT, "indicator_set_id"));
   const std::vector<AuditRow> rows = AuditRows("510114");
   ASSERT_EQ(rows.size(), before + 1);
   EXPECT_EQ(rows.back().resource, "regions/510114");
   EXPECT_EQ(rows.back().outcome, "INVALID_ARGUMENT");
+}
+
+TEST_P(IndicatorAccessTest, RefusalsOfOutsidersNeverReachTheRegionsAuditChain) {
+  const std::string draft = MustCreate("510114", "draft-1").name();
+  const std::string published = MustPublished("510114", "pub-1").name();
+  const size_t county = AuditRows("510114").size();
+  for (const Who& outsider :
+       {AdminOf("510115"), AdminOf("520000"), Caller("auditor-510115", "AUDITOR", "510115")}) {
+    for (const Rpc& rpc : EveryRpc("510114", draft, published, /*include_default=*/false)) {
+      SCOPED_TRACE(outsider.subject + " → " + rpc.name);
+      EXPECT_TRUE(
+          HasCode(rpc.call(harness_->Context(outsider).get()), grpc::StatusCode::NOT_FOUND));
+    }
+  }
+  EXPECT_EQ(AuditRows("510114").size(), county);
+  EXPECT_THAT(AuditRows("510115"), IsEmpty());
+  // A caller inside the region is still audited when refused, reads included.
+  const Who cadre = Caller("cadre-1", "CADRE", "510114");
+  EXPECT_TRUE(HasCode(Publish(cadre, PublishRequest(draft)), grpc::StatusCode::PERMISSION_DENIED));
+  // A machine client without the scope may not read the set: NOT_FOUND, as
+  // any record a role may not read.
+  Who machine = Caller("system-1", "SYSTEM", "510114");
+  EXPECT_TRUE(HasCode(Get(machine, published), grpc::StatusCode::NOT_FOUND));
+  const std::vector<AuditRow> rows = AuditRows("510114");
+  ASSERT_EQ(rows.size(), county + 2);
+  EXPECT_EQ(rows[county].principal, "cadre-1");
+  EXPECT_EQ(rows[county].outcome, "PERMISSION_DENIED");
+  EXPECT_EQ(rows[county + 1].principal, "system-1");
+  EXPECT_EQ(rows[county + 1].outcome, "NOT_FOUND");
+  EXPECT_EQ(rows[county + 1].method, std::string(kServicePrefix) + "GetIndicatorSet");
+  EXPECT_EQ(rows[county + 1].resource, published);
+  // With its scope, the machine client reads published sets.
+  machine.scopes = {"catalog:read"};
+  EXPECT_TRUE(IsOk(Get(machine, published)));
+}
+
+TEST_P(IndicatorAccessTest, ATokenWithoutRolesIsUnauthenticated) {
+  const std::string published = MustPublished("510114", "pub-1").name();
+  Who nobody;
+  nobody.subject = "no-roles";
+  nobody.regions = {"510114"};
+  EXPECT_TRUE(HasCode(Get(nobody, published), grpc::StatusCode::UNAUTHENTICATED, "roles"));
+  EXPECT_TRUE(HasCode(GetDefault(nobody), grpc::StatusCode::UNAUTHENTICATED, "roles"));
 }
 
 }  // namespace

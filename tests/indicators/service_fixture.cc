@@ -113,6 +113,7 @@ void IndicatorServiceTest::SetUp() {
   options.store = GetParam();
   options.clock = &clock_;
   options.redis_url = RedisUrl();
+  options.config = ExtraConfig();
   // As services/indicators/main.cc builds it.
   auto harness = ServiceHarness::Start(
       "indicators", Migrations(),
@@ -323,35 +324,33 @@ std::string IndicatorServiceTest::ResolvedSet(const std::string& region,
 // --- the store ---
 
 int64_t IndicatorServiceTest::CountRows(const std::string& table) {
-  int64_t count = -1;
-  const absl::Status st =
-      db::RunInTransaction(Db(), db::Access::kReadOnly, [&](db::Transaction& tx) {
+  absl::StatusOr<int64_t> count = db::RunInTransaction(
+      Db(), db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<int64_t> {
         ASSIGN_OR_RETURN(db::Row row, tx.QueryOne(absl::StrCat("SELECT COUNT(*) FROM ", table)));
-        count = row[0].AsInt();
-        return absl::OkStatus();
+        return row[0].AsInt();
       });
-  EXPECT_TRUE(st.ok()) << st;
-  return count;
+  EXPECT_TRUE(count.ok()) << count.status();
+  return count.value_or(-1);
 }
 
 Footprint IndicatorServiceTest::Snapshot() {
   Footprint footprint;
-  const absl::Status st =
-      db::RunInTransaction(Db(), db::Access::kReadOnly, [&](db::Transaction& tx) {
+  absl::StatusOr<std::string> sets = db::RunInTransaction(
+      Db(), db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<std::string> {
         ASSIGN_OR_RETURN(db::Rows rows,
                          tx.Query("SELECT region_code, set_id, state, revision, effective_from,"
                                   " effective_until, publish_micros, content FROM indicator_sets"
                                   " ORDER BY region_code, set_id"));
-        footprint.indicator_sets.clear();
+        std::string out;
         for (const db::Row& row : rows) {
-          absl::StrAppend(&footprint.indicator_sets, row[0].AsText(), "|", row[1].AsText(), "|",
-                          row[2].AsText(), "|", row[3].AsInt(), "|", row[4].AsText(), "|",
-                          row[5].AsText(), "|", row[6].AsInt(), "|", row[7].AsBlob().size(), ":",
-                          row[7].AsBlob(), "\n");
+          absl::StrAppend(&out, row[0].AsText(), "|", row[1].AsText(), "|", row[2].AsText(), "|",
+                          row[3].AsInt(), "|", row[4].AsText(), "|", row[5].AsText(), "|",
+                          row[6].AsInt(), "|", row[7].AsBlob().size(), ":", row[7].AsBlob(), "\n");
         }
-        return absl::OkStatus();
+        return out;
       });
-  EXPECT_TRUE(st.ok()) << st;
+  EXPECT_TRUE(sets.ok()) << sets.status();
+  footprint.indicator_sets = sets.value_or("");
   footprint.audit_rows = CountRows("audit_log");
   footprint.outbox_rows = CountRows("outbox");
   footprint.idempotency_rows = CountRows("idempotency_keys");
@@ -360,44 +359,44 @@ Footprint IndicatorServiceTest::Snapshot() {
 
 absl::StatusOr<v1::IndicatorSet> IndicatorServiceTest::Stored(const std::string& region,
                                                               const std::string& id) {
-  v1::IndicatorSet set;
-  RETURN_IF_ERROR(db::RunInTransaction(Db(), db::Access::kReadOnly, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(db::Row row, tx.QueryOne("SELECT content FROM indicator_sets"
-                                              " WHERE region_code = $1 AND set_id = $2",
-                                              {region, id}));
-    if (!set.ParseFromString(row[0].AsBlob())) {
-      return absl::DataLossError("content does not parse");
-    }
-    return absl::OkStatus();
-  }));
-  return set;
+  return db::RunInTransaction(
+      Db(), db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<v1::IndicatorSet> {
+        ASSIGN_OR_RETURN(db::Row row, tx.QueryOne("SELECT content FROM indicator_sets"
+                                                  " WHERE region_code = $1 AND set_id = $2",
+                                                  {region, id}));
+        v1::IndicatorSet set;
+        if (!set.ParseFromString(row[0].AsBlob())) {
+          return absl::DataLossError("content does not parse");
+        }
+        return set;
+      });
 }
 
 std::vector<AuditRow> IndicatorServiceTest::AuditRows(const std::string& region) {
-  std::vector<AuditRow> out;
-  const absl::Status st =
-      db::RunInTransaction(Db(), db::Access::kReadOnly, [&](db::Transaction& tx) {
+  absl::StatusOr<std::vector<AuditRow>> rows = db::RunInTransaction(
+      Db(), db::Access::kReadOnly,
+      [&](db::Transaction& tx) -> absl::StatusOr<std::vector<AuditRow>> {
         ASSIGN_OR_RETURN(db::Rows rows,
                          tx.Query("SELECT principal, method, resource, outcome FROM audit_log"
                                   " WHERE region_code = $1 ORDER BY seq",
                                   {region}));
-        out.clear();
+        std::vector<AuditRow> out;
         for (const db::Row& row : rows) {
           out.push_back({row[0].AsText(), row[1].AsText(), row[2].AsText(), row[3].AsText()});
         }
-        return absl::OkStatus();
+        return out;
       });
-  EXPECT_TRUE(st.ok()) << st;
-  return out;
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  return rows.value_or(std::vector<AuditRow>());
 }
 
 std::vector<OutboxRow> IndicatorServiceTest::OutboxRows() {
-  std::vector<OutboxRow> out;
-  const absl::Status st =
-      db::RunInTransaction(Db(), db::Access::kReadOnly, [&](db::Transaction& tx) {
+  absl::StatusOr<std::vector<OutboxRow>> rows = db::RunInTransaction(
+      Db(), db::Access::kReadOnly,
+      [&](db::Transaction& tx) -> absl::StatusOr<std::vector<OutboxRow>> {
         ASSIGN_OR_RETURN(db::Rows rows, tx.Query("SELECT region_code, event_type, event FROM outbox"
                                                  " ORDER BY created_micros, region_code, seq"));
-        out.clear();
+        std::vector<OutboxRow> out;
         for (const db::Row& row : rows) {
           OutboxRow r{row[0].AsText(), row[1].AsText(), v1::Event()};
           if (!r.event.ParseFromString(row[2].AsBlob())) {
@@ -405,10 +404,10 @@ std::vector<OutboxRow> IndicatorServiceTest::OutboxRows() {
           }
           out.push_back(std::move(r));
         }
-        return absl::OkStatus();
+        return out;
       });
-  EXPECT_TRUE(st.ok()) << st;
-  return out;
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  return rows.value_or(std::vector<OutboxRow>());
 }
 
 std::vector<IndicatorServiceTest::Rpc> IndicatorServiceTest::EveryRpc(const std::string& region,

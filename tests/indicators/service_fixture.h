@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,8 @@ class IndicatorServiceTest : public ::testing::TestWithParam<::kaoping::testing:
 
   // "none" keeps events in the outbox; a subclass may relay them to Redis.
   virtual std::string RedisUrl() { return "none"; }
+  // Configuration keys beside the harness's (e.g. {"handler_threads", "1"}).
+  virtual std::map<std::string, std::string> ExtraConfig() { return {}; }
 
   void SetUp() override;
   // Whatever a test did, the audit chains still verify.

@@ -58,8 +58,9 @@ TEST(GracefulShutdownTest, DrainsInFlightCallsAndRefusesNewOnes) {
   GateDatabase gate(&(*runtime)->db());
   ServiceDeps deps = (*runtime)->deps();
   deps.db = &gate;
-  indicators::IndicatorService service((*runtime)->call_env(), deps);
-  auto server = (*runtime)->StartServer({{v1::IndicatorService::service_full_name(), &service}});
+  auto service = indicators::IndicatorService(**runtime, deps);
+  ASSERT_TRUE(service.ok()) << service.status();
+  auto server = (*runtime)->StartServer({{service->name, service->service.get()}});
   ASSERT_TRUE(server.ok()) << server.status();
   auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
   ASSERT_TRUE(*CheckHealth(*channel, "", absl::Seconds(5)));

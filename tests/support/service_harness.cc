@@ -12,13 +12,15 @@ absl::StatusOr<std::unique_ptr<ServiceHarness>> ServiceHarness::Start(
   std::unique_ptr<ServiceHarness> h(new ServiceHarness());
   h->options_ = options;
   ASSIGN_OR_RETURN(h->database_url_, FreshDatabaseUrl(options.store));
-  ASSIGN_OR_RETURN(Config config, Config::FromText("", {{"listen_address", "127.0.0.1:0"},
-                                                        {"database_url", h->database_url_},
-                                                        {"redis_url", options.redis_url},
-                                                        {"jwt_key", kSecret},
-                                                        {"jwt_issuer", kIssuer},
-                                                        {"audit_key", kAuditKey},
-                                                        {"shutdown_grace", "5s"}}));
+  std::map<std::string, std::string> keys = {
+      {"listen_address", "127.0.0.1:0"}, {"database_url", h->database_url_},
+      {"redis_url", options.redis_url},  {"jwt_key", kSecret},
+      {"jwt_issuer", kIssuer},           {"audit_key", kAuditKey},
+      {"shutdown_grace", "5s"}};
+  for (const auto& [key, value] : options.config) {
+    keys[key] = value;
+  }
+  ASSIGN_OR_RETURN(Config config, Config::FromText("", keys));
   ASSIGN_OR_RETURN(h->runtime_, ServiceRuntime::Create(config, service, migrations, options.clock));
   ASSIGN_OR_RETURN(h->services_, factory(*h->runtime_));
   std::vector<ServedService> served;

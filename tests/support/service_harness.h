@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ class ServiceHarness {
     // "none" keeps events in the outbox; tests of events pass SharedRedis()->url().
     std::string redis_url = "none";
     const Clock* clock = &SystemClock::Get();
+    // More configuration keys, or other values (e.g. {"handler_threads", "1"}).
+    std::map<std::string, std::string> config;
   };
 
   static absl::StatusOr<std::unique_ptr<ServiceHarness>> Start(

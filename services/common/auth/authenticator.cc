@@ -20,7 +20,7 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromConfig(const C
   return std::make_unique<Authenticator>(std::move(verifier));
 }
 
-absl::StatusOr<Principal> Authenticator::Authenticate(
+absl::StatusOr<std::shared_ptr<const Principal>> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   auto range = metadata.equal_range("authorization");
@@ -35,7 +35,33 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     return absl::UnauthenticatedError("authorization: expected the Bearer scheme");
   }
   value.remove_prefix(7);
-  return verifier_->Verify(absl::StripAsciiWhitespace(value));
+  return Verify(absl::StripAsciiWhitespace(value));
+}
+
+absl::StatusOr<std::shared_ptr<const Principal>> Authenticator::Verify(
+    absl::string_view token) const {
+  std::shared_ptr<const Principal> known;
+  {
+    absl::ReaderMutexLock lock(&mutex_);
+    auto it = verified_.find(token);
+    if (it != verified_.end()) {
+      known = it->second;
+    }
+  }
+  if (known != nullptr) {
+    RETURN_IF_ERROR(verifier_->CheckUnexpired(*known));
+    return known;
+  }
+  ASSIGN_OR_RETURN(Principal principal, verifier_->Verify(token));
+  auto shared = std::make_shared<const Principal>(std::move(principal));
+  if (token.size() <= kMaxCachedTokenBytes) {
+    absl::MutexLock lock(&mutex_);
+    if (verified_.size() >= kMaxCached) {
+      verified_.clear();
+    }
+    verified_.emplace(token, shared);
+  }
+  return shared;
 }
 
 }  // namespace kaoping

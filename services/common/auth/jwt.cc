@@ -11,11 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "services/common/auth/claims_json.h"
 #include "services/common/crypto.h"
 #include "services/common/log.h"
 #include "services/common/region.h"
+#include "services/common/status_macros.h"
 
 namespace kaoping {
 namespace {
@@ -90,68 +90,65 @@ bool VerifyWithKey(JwtAlgorithm algorithm, EVP_PKEY* key, absl::string_view data
   return ok;
 }
 
-absl::StatusOr<google::protobuf::Struct> ParseJsonObject(absl::string_view json,
-                                                         absl::string_view what) {
-  google::protobuf::Struct object;
-  auto st = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &object);
-  if (!st.ok()) {
-    return Unauthenticated(absl::StrCat(what, " is not a JSON object"));
+// The three parts of a compact JWS, decoded.
+struct TokenParts {
+  absl::string_view signing_input;  // header.payload, as signed
+  std::string header_json;
+  std::string payload_json;
+  std::string signature;
+};
+
+absl::StatusOr<ClaimMap> ParseJson(absl::string_view json, absl::string_view what) {
+  auto members = ParseClaimsJson(json);
+  if (!members.ok()) {
+    return Unauthenticated(
+        absl::StrCat(what, " is not a JSON object (", members.status().message(), ")"));
   }
-  return object;
+  return members;
 }
 
 // A claim that is a string or absent.
-absl::StatusOr<std::string> StringClaim(const google::protobuf::Struct& claims,
-                                        const std::string& name) {
-  auto it = claims.fields().find(name);
-  if (it == claims.fields().end()) {
+absl::StatusOr<std::string> StringClaim(const ClaimMap& claims, const std::string& name) {
+  auto it = claims.find(name);
+  if (it == claims.end()) {
     return std::string();
   }
-  if (it->second.kind_case() != google::protobuf::Value::kStringValue) {
+  if (it->second.kind != ClaimValue::Kind::kString) {
     return Unauthenticated(absl::StrCat("claim `", name, "` must be a string"));
   }
-  return it->second.string_value();
+  return it->second.string;
 }
 
 // A claim that is an array of strings or absent.
-absl::StatusOr<std::vector<std::string>> StringListClaim(const google::protobuf::Struct& claims,
+absl::StatusOr<std::vector<std::string>> StringListClaim(const ClaimMap& claims,
                                                          const std::string& name) {
-  std::vector<std::string> out;
-  auto it = claims.fields().find(name);
-  if (it == claims.fields().end()) {
-    return out;
+  auto it = claims.find(name);
+  if (it == claims.end()) {
+    return std::vector<std::string>();
   }
-  if (it->second.kind_case() != google::protobuf::Value::kListValue) {
+  if (it->second.kind != ClaimValue::Kind::kStringArray) {
     return Unauthenticated(absl::StrCat("claim `", name, "` must be an array of strings"));
   }
-  for (const auto& v : it->second.list_value().values()) {
-    if (v.kind_case() != google::protobuf::Value::kStringValue) {
-      return Unauthenticated(absl::StrCat("claim `", name, "` must be an array of strings"));
-    }
-    out.push_back(v.string_value());
-  }
-  return out;
+  return it->second.strings;
 }
 
 // A NumericDate claim (seconds since the epoch) or absent.
-absl::StatusOr<std::optional<absl::Time>> TimeClaim(const google::protobuf::Struct& claims,
+absl::StatusOr<std::optional<absl::Time>> TimeClaim(const ClaimMap& claims,
                                                     const std::string& name) {
-  auto it = claims.fields().find(name);
-  if (it == claims.fields().end()) {
+  auto it = claims.find(name);
+  if (it == claims.end()) {
     return std::optional<absl::Time>();
   }
   // Seconds since 1970 up to the year 5000: beyond, the conversion to
   // microseconds would overflow.
   constexpr double kMaxSeconds = 95617584000.0;
-  if (it->second.kind_case() != google::protobuf::Value::kNumberValue ||
-      !std::isfinite(it->second.number_value()) ||
-      std::fabs(it->second.number_value()) > kMaxSeconds) {
+  if (it->second.kind != ClaimValue::Kind::kNumber || !std::isfinite(it->second.number) ||
+      std::fabs(it->second.number) > kMaxSeconds) {
     return Unauthenticated(
         absl::StrCat("claim `", name, "` must be a number of seconds since 1970 before year 5000"));
   }
   return std::optional<absl::Time>(
-      absl::FromUnixMicros(static_cast<int64_t>(it->second.number_value() * 1e6)));
+      absl::FromUnixMicros(static_cast<int64_t>(it->second.number * 1e6)));
 }
 
 bool IsRegionPrefix(absl::string_view p) {
@@ -226,134 +223,142 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(JwtVerifierOpti
   return verifier;
 }
 
-absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
+namespace {
+
+// Phase 1: three base64url parts.
+absl::StatusOr<TokenParts> SplitToken(absl::string_view token) {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) {
     return Unauthenticated("not a compact JWS (three dot-separated parts)");
   }
-  std::string header_json, payload_json, signature;
-  if (!Base64UrlDecode(parts[0], &header_json) || !Base64UrlDecode(parts[1], &payload_json) ||
-      !Base64UrlDecode(parts[2], &signature)) {
+  TokenParts out;
+  out.signing_input = token.substr(0, parts[0].size() + 1 + parts[1].size());
+  if (!Base64UrlDecode(parts[0], &out.header_json) ||
+      !Base64UrlDecode(parts[1], &out.payload_json) || !Base64UrlDecode(parts[2], &out.signature)) {
     return Unauthenticated("not base64url");
   }
-  auto header = ParseJsonObject(header_json, "header");
-  if (!header.ok()) {
-    return header.status();
-  }
-  auto alg = StringClaim(*header, "alg");
-  if (!alg.ok()) {
-    return alg.status();
-  }
-  const absl::string_view expected = JwtAlgorithmName(options_.algorithm);
-  if (*alg != expected) {
+  return out;
+}
+
+// Phase 2: the header names the pinned algorithm and nothing we would ignore.
+absl::Status CheckHeader(absl::string_view header_json, JwtAlgorithm algorithm) {
+  ASSIGN_OR_RETURN(ClaimMap header, ParseJson(header_json, "header"));
+  ASSIGN_OR_RETURN(std::string alg, StringClaim(header, "alg"));
+  const absl::string_view expected = JwtAlgorithmName(algorithm);
+  if (alg != expected) {
     return Unauthenticated(
-        absl::StrCat("algorithm \"", *alg, "\" is not accepted; expected ", expected));
+        absl::StrCat("algorithm \"", alg, "\" is not accepted; expected ", expected));
   }
-  if (header->fields().contains("crit")) {
+  if (header.contains("crit")) {
     return Unauthenticated("critical header extensions are not supported");
   }
-  const std::string signing_input = absl::StrCat(parts[0], ".", parts[1]);
-  bool signature_ok = false;
-  if (options_.algorithm == JwtAlgorithm::kHs256) {
-    signature_ok = ConstantTimeEquals(HmacSha256(options_.key, signing_input), signature);
-  } else {
-    signature_ok = VerifyWithKey(options_.algorithm, key_->pkey.get(), signing_input, signature);
-  }
-  if (!signature_ok) {
-    return Unauthenticated("signature does not verify");
-  }
+  return absl::OkStatus();
+}
 
-  auto claims = ParseJsonObject(payload_json, "payload");
-  if (!claims.ok()) {
-    return claims.status();
-  }
-  const absl::Time now = clock_->Now();
-  auto exp = TimeClaim(*claims, "exp");
-  if (!exp.ok()) {
-    return exp.status();
-  }
-  if (!exp->has_value()) {
+// Phase 5: `exp` required and not past, `nbf` not ahead (both with leeway).
+absl::StatusOr<absl::Time> CheckTimes(const ClaimMap& claims, absl::Time now,
+                                      absl::Duration leeway) {
+  ASSIGN_OR_RETURN(std::optional<absl::Time> exp, TimeClaim(claims, "exp"));
+  if (!exp.has_value()) {
     return Unauthenticated("claim `exp` is required");
   }
-  if (now > **exp + options_.leeway) {
+  if (now > *exp + leeway) {
     return Unauthenticated("token expired");
   }
-  auto nbf = TimeClaim(*claims, "nbf");
-  if (!nbf.ok()) {
-    return nbf.status();
-  }
-  if (nbf->has_value() && now + options_.leeway < **nbf) {
+  ASSIGN_OR_RETURN(std::optional<absl::Time> nbf, TimeClaim(claims, "nbf"));
+  if (nbf.has_value() && now + leeway < *nbf) {
     return Unauthenticated("token not valid yet (`nbf`)");
   }
-  auto iss = StringClaim(*claims, "iss");
-  if (!iss.ok()) {
-    return iss.status();
-  }
-  if (*iss != options_.issuer) {
-    return Unauthenticated(absl::StrCat("issuer \"", *iss, "\" is not trusted"));
-  }
-  if (!options_.audience.empty()) {
-    auto aud_list = StringListClaim(*claims, "aud");
-    auto aud_one = StringClaim(*claims, "aud");
-    bool match = (aud_one.ok() && *aud_one == options_.audience);
-    if (aud_list.ok()) {
-      for (const auto& a : *aud_list) {
-        match = match || a == options_.audience;
-      }
-    }
-    if (!match) {
-      return Unauthenticated(absl::StrCat("audience does not include \"", options_.audience, "\""));
-    }
-  }
+  return *exp;
+}
 
-  Principal principal;
-  principal.issuer = *iss;
-  principal.expiry = **exp;
-  auto sub = StringClaim(*claims, "sub");
-  if (!sub.ok()) {
-    return sub.status();
+// Phase 6: our issuer, and our audience when one is configured.
+absl::Status CheckIssuerAndAudience(const ClaimMap& claims, const JwtVerifierOptions& options) {
+  ASSIGN_OR_RETURN(std::string iss, StringClaim(claims, "iss"));
+  if (iss != options.issuer) {
+    return Unauthenticated(absl::StrCat("issuer \"", iss, "\" is not trusted"));
   }
-  if (sub->empty()) {
+  if (options.audience.empty()) {
+    return absl::OkStatus();
+  }
+  auto it = claims.find("aud");
+  bool match = false;
+  if (it != claims.end()) {
+    match = it->second.string == options.audience;
+    for (const std::string& aud : it->second.strings) {
+      match = match || aud == options.audience;
+    }
+  }
+  if (!match) {
+    return Unauthenticated(absl::StrCat("audience does not include \"", options.audience, "\""));
+  }
+  return absl::OkStatus();
+}
+
+// Phase 7: who the token speaks for. At least one known role: a token
+// without roles is no reader by default, it is refused.
+absl::StatusOr<Principal> PrincipalFromClaims(const ClaimMap& claims) {
+  Principal principal;
+  ASSIGN_OR_RETURN(principal.subject, StringClaim(claims, "sub"));
+  if (principal.subject.empty()) {
     return Unauthenticated("claim `sub` is required");
   }
-  principal.subject = *sub;
-  auto role_list = StringListClaim(*claims, "roles");
-  if (!role_list.ok()) {
-    return role_list.status();
-  }
-  for (const auto& role : *role_list) {
-    if (!IsKnownRole(role)) {
-      return Unauthenticated(absl::StrCat("unknown role \"", role, "\""));
+  ASSIGN_OR_RETURN(std::vector<std::string> role_list, StringListClaim(claims, "roles"));
+  for (const auto& name : role_list) {
+    std::optional<Role> role = ParseRole(name);
+    if (!role.has_value()) {
+      return Unauthenticated(absl::StrCat("unknown role \"", name, "\""));
     }
-    principal.roles.insert(role);
+    principal.roles.insert(*role);
   }
-  auto region_list = StringListClaim(*claims, "regions");
-  if (!region_list.ok()) {
-    return region_list.status();
-  }
-  for (const auto& region : *region_list) {
+  ASSIGN_OR_RETURN(std::vector<std::string> region_list, StringListClaim(claims, "regions"));
+  for (const auto& region : region_list) {
     if (!IsRegionPrefix(region)) {
       return Unauthenticated(
           absl::StrCat("claim `regions`: \"", region, "\" is not a GB/T 2260 code or prefix"));
     }
     principal.region_prefixes.push_back(region.size() == 6 ? RegionPrefix(region) : region);
   }
-  auto scope_list = StringListClaim(*claims, "scopes");
-  if (!scope_list.ok()) {
-    return scope_list.status();
+  ASSIGN_OR_RETURN(std::vector<std::string> scope_list, StringListClaim(claims, "scopes"));
+  principal.scopes.insert(scope_list.begin(), scope_list.end());
+  ASSIGN_OR_RETURN(principal.unit, StringClaim(claims, "unit"));
+  ASSIGN_OR_RETURN(principal.cadre, StringClaim(claims, "cadre"));
+  ASSIGN_OR_RETURN(principal.issuer, StringClaim(claims, "iss"));
+  if (principal.roles.empty()) {
+    return Unauthenticated("claim `roles` must name at least one role");
   }
-  principal.scopes.insert(scope_list->begin(), scope_list->end());
-  auto unit = StringClaim(*claims, "unit");
-  auto cadre = StringClaim(*claims, "cadre");
-  if (!unit.ok()) {
-    return unit.status();
-  }
-  if (!cadre.ok()) {
-    return cadre.status();
-  }
-  principal.unit = *unit;
-  principal.cadre = *cadre;
   return principal;
+}
+
+}  // namespace
+
+// Phase 3: the signature, with the pinned key, before the payload is read.
+absl::Status JwtVerifier::CheckSignature(absl::string_view signing_input,
+                                         absl::string_view signature) const {
+  const bool ok =
+      options_.algorithm == JwtAlgorithm::kHs256
+          ? ConstantTimeEquals(HmacSha256(options_.key, signing_input), signature)
+          : VerifyWithKey(options_.algorithm, key_->pkey.get(), signing_input, signature);
+  return ok ? absl::OkStatus() : Unauthenticated("signature does not verify");
+}
+
+absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
+  ASSIGN_OR_RETURN(TokenParts parts, SplitToken(token));
+  RETURN_IF_ERROR(CheckHeader(parts.header_json, options_.algorithm));
+  RETURN_IF_ERROR(CheckSignature(parts.signing_input, parts.signature));
+  ASSIGN_OR_RETURN(ClaimMap claims, ParseJson(parts.payload_json, "payload"));
+  ASSIGN_OR_RETURN(absl::Time expiry, CheckTimes(claims, clock_->Now(), options_.leeway));
+  RETURN_IF_ERROR(CheckIssuerAndAudience(claims, options_));
+  ASSIGN_OR_RETURN(Principal principal, PrincipalFromClaims(claims));
+  principal.expiry = expiry;
+  return principal;
+}
+
+absl::Status JwtVerifier::CheckUnexpired(const Principal& principal) const {
+  if (clock_->Now() > principal.expiry + options_.leeway) {
+    return Unauthenticated("token expired");
+  }
+  return absl::OkStatus();
 }
 
 std::string KeyFromFile(JwtAlgorithm algorithm, std::string contents) {

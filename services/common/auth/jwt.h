@@ -47,12 +47,21 @@ class JwtVerifier {
 
   // UNAUTHENTICATED with the reason unless the token is well formed, signed
   // with the pinned algorithm and key, unexpired, from the issuer, and its
-  // claims are valid (`sub`, known `roles`, `regions` as GB/T 2260 prefixes).
+  // claims are valid (`sub`, at least one known role, `regions` as GB/T
+  // 2260 prefixes). Phases: split → header → signature → claims → times →
+  // issuer and audience → principal; nothing of the payload is read before
+  // the signature verifies.
   absl::StatusOr<Principal> Verify(absl::string_view token) const;
+
+  // UNAUTHENTICATED once a verified principal's token has expired (leeway
+  // included): for callers that keep verified principals.
+  absl::Status CheckUnexpired(const Principal& principal) const;
 
  private:
   JwtVerifier(JwtVerifierOptions options, const Clock* clock);
   struct Key;
+
+  absl::Status CheckSignature(absl::string_view signing_input, absl::string_view signature) const;
 
   JwtVerifierOptions options_;
   const Clock* clock_;

@@ -6,15 +6,42 @@
 
 namespace kaoping {
 
-bool IsKnownRole(absl::string_view role) {
-  for (absl::string_view known : {roles::kRegionAdmin, roles::kAssessmentTeam,
-                                  roles::kPartySecretary, roles::kDisciplineSecretary,
-                                  roles::kRater, roles::kCadre, roles::kAuditor, roles::kSystem}) {
-    if (role == known) {
-      return true;
+absl::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kRegionAdmin:
+      return roles::kRegionAdmin;
+    case Role::kAssessmentTeam:
+      return roles::kAssessmentTeam;
+    case Role::kPartySecretary:
+      return roles::kPartySecretary;
+    case Role::kDisciplineSecretary:
+      return roles::kDisciplineSecretary;
+    case Role::kRater:
+      return roles::kRater;
+    case Role::kCadre:
+      return roles::kCadre;
+    case Role::kAuditor:
+      return roles::kAuditor;
+    case Role::kSystem:
+      return roles::kSystem;
+  }
+  return "";
+}
+
+std::optional<Role> ParseRole(absl::string_view name) {
+  for (Role role : kAllRoles) {
+    if (RoleName(role) == name) {
+      return role;
     }
   }
-  return false;
+  return std::nullopt;
+}
+
+bool IsKnownRole(absl::string_view role) { return ParseRole(role).has_value(); }
+
+bool Principal::HasRole(absl::string_view role) const {
+  std::optional<Role> parsed = ParseRole(role);
+  return parsed.has_value() && roles.contains(*parsed);
 }
 
 bool Principal::CoversRegion(absl::string_view region_code) const {

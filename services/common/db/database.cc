@@ -86,6 +86,14 @@ bool IsDatabaseError(const absl::Status& status) {
   return status.GetPayload(kDatabasePayload).has_value();
 }
 
+std::vector<absl::AnyInvocable<void()>> Transaction::TakeAfterCommitHooks() {
+  std::vector<absl::AnyInvocable<void()>> hooks = std::move(after_commit_);
+  after_commit_.clear();
+  return hooks;
+}
+
+namespace internal {
+
 absl::Status RunInTransaction(Database& db, Access access,
                               absl::FunctionRef<absl::Status(Transaction&)> body) {
   absl::Status last;
@@ -106,12 +114,23 @@ absl::Status RunInTransaction(Database& db, Access access,
     if (last.ok()) {
       last = (*tx)->Commit();
     }
-    if (last.ok() || !IsRetryable(last)) {
+    if (last.ok()) {
+      // Hooks run once the connection (and SQLite's write lock) is released.
+      auto hooks = (*tx)->TakeAfterCommitHooks();
+      tx->reset();
+      for (auto& hook : hooks) {
+        hook();
+      }
+      return last;
+    }
+    if (!IsRetryable(last)) {
       return last;
     }
   }
   return last;
 }
+
+}  // namespace internal
 
 absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(absl::string_view url,
                                                        const DatabaseOptions& options) {

@@ -5,14 +5,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
-#include "absl/strings/string_view.h"
 
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/strings/string_view.h"
 
 // The one SQL interface of kaoping. SQL is written once, with PostgreSQL-style
 // positional parameters ($1, $2, …), in the subset SQLite and PostgreSQL
@@ -90,6 +92,17 @@ class Transaction {
 
   // The first row, or NOT_FOUND; a convenience for lookups by key.
   absl::StatusOr<Row> QueryOne(absl::string_view sql, const Params& params = {});
+
+  // Runs `hook` once this transaction has committed through
+  // RunInTransaction; dropped if it rolls back (a retried attempt registers
+  // its own). For work that must follow the commit, never precede it, such
+  // as waking the outbox relay.
+  void AfterCommit(absl::AnyInvocable<void()> hook) { after_commit_.push_back(std::move(hook)); }
+  // The hooks, for RunInTransaction to run after Commit().
+  std::vector<absl::AnyInvocable<void()>> TakeAfterCommitHooks();
+
+ private:
+  std::vector<absl::AnyInvocable<void()>> after_commit_;
 };
 
 class Database {
@@ -125,9 +138,23 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(absl::string_view url,
 // Runs `body` in a transaction and commits it when body returns OK. A
 // conflict the database reports (serialization failure, deadlock, busy, a
 // lost connection) is retried a few times with a fresh transaction; errors
-// from body itself are returned as they are, after rolling back.
+// from body itself are returned as they are, after rolling back. After the
+// commit, the transaction's AfterCommit hooks run.
+//
+// `body` returns absl::Status, or absl::StatusOr<T> to hand a result out:
+//   ASSIGN_OR_RETURN(v1::IndicatorSet set, db::RunInTransaction(db, db::Access::kReadOnly,
+//       [&](db::Transaction& tx) { return store.Get(tx, region, id); }));
+// The result is the one of the attempt that committed: a body never keeps
+// outputs in captured variables that a retry would have to clear.
+template <typename Body>
+auto RunInTransaction(Database& db, Access access, Body&& body)
+    -> std::invoke_result_t<Body&, Transaction&>;
+
+namespace internal {
+// What every RunInTransaction runs: the retry loop, for a body returning Status.
 absl::Status RunInTransaction(Database& db, Access access,
                               absl::FunctionRef<absl::Status(Transaction&)> body);
+}  // namespace internal
 
 // Marks a status as a transient conflict that RunInTransaction retries.
 absl::Status RetryableError(absl::StatusCode code, absl::string_view message);
@@ -139,5 +166,30 @@ bool IsRetryable(const absl::Status& status);
 absl::Status DatabaseError(absl::StatusCode code, absl::string_view message,
                            bool retryable = false);
 bool IsDatabaseError(const absl::Status& status);
+
+template <typename Body>
+auto RunInTransaction(Database& db, Access access, Body&& body)
+    -> std::invoke_result_t<Body&, Transaction&> {
+  using Result = std::invoke_result_t<Body&, Transaction&>;
+  if constexpr (std::is_same_v<Result, absl::Status>) {
+    return internal::RunInTransaction(db, access, body);
+  } else {
+    using T = typename Result::value_type;
+    std::optional<T> result;
+    absl::Status status =
+        internal::RunInTransaction(db, access, [&](Transaction& tx) -> absl::Status {
+          Result attempt = body(tx);
+          if (!attempt.ok()) {
+            return attempt.status();
+          }
+          result.emplace(*std::move(attempt));
+          return absl::OkStatus();
+        });
+    if (!status.ok()) {
+      return status;
+    }
+    return *std::move(result);
+  }
+}
 
 }  // namespace kaoping::db

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -88,6 +89,32 @@ class Connection {
     return stmt;
   }
 
+  // BEGIN, read-only enforced as PostgreSQL's BEGIN READ ONLY is. The
+  // pragma is set only when it changes: setting it expires every prepared
+  // statement of the connection, which would then be parsed again each time.
+  absl::Status Begin(bool writer) {
+    if (query_only_ != !writer) {
+      if (auto st = Exec(writer ? "PRAGMA query_only=0" : "PRAGMA query_only=1"); !st.ok()) {
+        return st;
+      }
+      query_only_ = !writer;
+    }
+    return Control(writer ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
+
+  // A statement without parameters or rows (BEGIN, COMMIT, ROLLBACK),
+  // prepared once rather than parsed for every transaction.
+  absl::Status Control(absl::string_view sql) {
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) {
+      return stmt.status();
+    }
+    const int rc = sqlite3_step(*stmt);
+    absl::Status st = rc == SQLITE_DONE ? absl::OkStatus() : SqliteError(db_, rc, sql);
+    sqlite3_reset(*stmt);
+    return st;
+  }
+
   absl::Status Exec(const char* sql) {
     char* err = nullptr;
     int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
@@ -103,6 +130,7 @@ class Connection {
   sqlite3* db_;
   absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
   absl::Time deadline_ = absl::InfiniteFuture();
+  std::optional<bool> query_only_;
 };
 
 absl::Status Bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
@@ -196,9 +224,9 @@ class SqliteTransaction final : public Transaction {
       return DatabaseError(absl::StatusCode::kInternal, "transaction already finished");
     }
     finished_ = true;
-    auto st = conn_->Exec("COMMIT");
+    auto st = conn_->Control("COMMIT");
     if (!st.ok()) {
-      (void)conn_->Exec("ROLLBACK");
+      (void)conn_->Control("ROLLBACK");
     }
     return st;
   }
@@ -285,10 +313,7 @@ class SqliteDatabase final : public Database {
       write_mutex_.Lock();
     }
     auto conn = pool_.Acquire();
-    // A read-only transaction is enforced, as PostgreSQL's BEGIN READ ONLY is.
-    absl::Status st = conn.ok() ? (*conn)->Exec(writer ? "PRAGMA query_only=0; BEGIN IMMEDIATE"
-                                                       : "PRAGMA query_only=1; BEGIN")
-                                : conn.status();
+    absl::Status st = conn.ok() ? (*conn)->Begin(writer) : conn.status();
     if (!st.ok()) {
       if (conn.ok()) {
         pool_.Release(std::move(*conn), /*reusable=*/true);
@@ -321,7 +346,7 @@ class SqliteDatabase final : public Database {
 
 SqliteTransaction::~SqliteTransaction() {
   if (!finished_) {
-    (void)conn_->Exec("ROLLBACK");
+    (void)conn_->Control("ROLLBACK");
   }
   owner_->Finish(std::move(conn_), writer_);
 }

@@ -48,18 +48,19 @@ absl::StatusOr<std::string> Outbox::Enqueue(db::Transaction& tx, const std::stri
                              {region_code, seq, event.id(), event.type(),
                               db::Blob{event.SerializeAsString()}, created_micros})
                       .status());
+  if (commit_hook_) {
+    tx.AfterCommit(commit_hook_);
+  }
   return event.id();
 }
 
 absl::StatusOr<int64_t> Outbox::CountPending(db::Database& db) {
-  int64_t count = 0;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(db::Row row,
-                     tx.QueryOne("SELECT COUNT(*) FROM outbox WHERE published_micros IS NULL"));
-    count = row[0].AsInt();
-    return absl::OkStatus();
-  }));
-  return count;
+  return db::RunInTransaction(
+      db, db::Access::kReadOnly, [](db::Transaction& tx) -> absl::StatusOr<int64_t> {
+        ASSIGN_OR_RETURN(db::Row row,
+                         tx.QueryOne("SELECT COUNT(*) FROM outbox WHERE published_micros IS NULL"));
+        return row[0].AsInt();
+      });
 }
 
 OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream,
@@ -114,32 +115,33 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
   // Check Redis before touching the database, so that an outage costs the
   // database nothing.
   RETURN_IF_ERROR(redis_->Command({"PING"}).status());
-  db::Rows rows;
   if (db_->dialect() == db::Dialect::kPostgres) {
     // One transaction holding an advisory lock, so that of several instances
     // one relays at a time; row locks leave writers of new events unhindered.
-    RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadWrite, [&](db::Transaction& tx) {
-      rows.clear();
-      ASSIGN_OR_RETURN(db::Row locked,
-                       tx.QueryOne("SELECT pg_try_advisory_xact_lock($1)", {kRelayLockKey}));
-      if (locked[0].AsInt() == 0) {
-        return absl::OkStatus();  // another instance is relaying
-      }
-      ASSIGN_OR_RETURN(rows, PendingBatch(tx));
-      if (rows.empty()) {
-        return absl::OkStatus();
-      }
-      RETURN_IF_ERROR(Publish(rows));
-      return MarkPublished(tx, rows);
-    }));
-    return static_cast<int>(rows.size());
+    ASSIGN_OR_RETURN(
+        db::Rows relayed,
+        db::RunInTransaction(
+            *db_, db::Access::kReadWrite, [&](db::Transaction& tx) -> absl::StatusOr<db::Rows> {
+              ASSIGN_OR_RETURN(db::Row locked, tx.QueryOne("SELECT pg_try_advisory_xact_lock($1)",
+                                                           {kRelayLockKey}));
+              if (locked[0].AsInt() == 0) {
+                return db::Rows();  // another instance is relaying
+              }
+              ASSIGN_OR_RETURN(db::Rows rows, PendingBatch(tx));
+              if (rows.empty()) {
+                return rows;
+              }
+              RETURN_IF_ERROR(Publish(rows));
+              RETURN_IF_ERROR(MarkPublished(tx, rows));
+              return rows;
+            }));
+    return static_cast<int>(relayed.size());
   }
   // SQLite has one writer at a time: Redis I/O happens between a read and a
   // short write, never while holding the write lock.
-  RETURN_IF_ERROR(db::RunInTransaction(*db_, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(rows, PendingBatch(tx));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(db::Rows rows,
+                   db::RunInTransaction(*db_, db::Access::kReadOnly,
+                                        [&](db::Transaction& tx) { return PendingBatch(tx); }));
   if (rows.empty()) {
     return 0;
   }

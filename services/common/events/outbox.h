@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,6 +24,10 @@ class Outbox {
  public:
   Outbox(std::string service, const Clock* clock) : service_(std::move(service)), clock_(clock) {}
 
+  // Runs after every commit of a transaction that enqueued events (the
+  // runtime wakes its relay with it). Set before the first Enqueue.
+  void SetCommitHook(std::function<void()> hook) { commit_hook_ = std::move(hook); }
+
   // Returns the event's id, "{service}/{region_code}/{sequence}-{random}":
   // the sequence orders a region's events for people reading them; the 64
   // random bits keep ids unique when a database restored from a backup
@@ -36,6 +42,7 @@ class Outbox {
  private:
   std::string service_;
   const Clock* clock_;
+  std::function<void()> commit_hook_;
 };
 
 struct OutboxRelayOptions {

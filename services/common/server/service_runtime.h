@@ -21,9 +21,10 @@
 #include "services/common/idempotency.h"
 #include "services/common/retention.h"
 #include "services/common/server/grpc_server.h"
-#include "services/common/server/service_deps.h"
-#include "services/common/server/unary_call.h"
+#include "services/common/server/refusal_log.h"
+#include "services/common/server/rpc_dispatcher.h"
 #include "services/common/server/worker_pool.h"
+#include "services/common/service_deps.h"
 
 namespace kaoping {
 
@@ -34,7 +35,7 @@ namespace kaoping {
 //   jwt_algorithm, jwt_key | jwt_key_file, jwt_issuer, jwt_audience (see Authenticator)
 //   audit_key | audit_key_file  HMAC key of the audit chain (optional, recommended)
 //   log_level (info), shutdown_grace (10s), drain_delay (0s), db_max_connections (8),
-//   handler_threads (16), handler_queue (10000)
+//   handler_threads (16), handler_queue (10000 calls), handler_queue_bytes (64 MiB of requests)
 //   db_connect_timeout (5s), db_statement_timeout (30s), tls_* (tls/tls_config.h),
 //   audit_checkpoint_interval (1h), idempotency_retention (7d),
 //   consumed_event_retention (30d), outbox_retention (7d), purge_interval (1h)
@@ -57,10 +58,11 @@ class ServiceRuntime {
   const Outbox& outbox() const { return outbox_; }
   const IdempotencyStore& idempotency() const { return idempotency_; }
   const CallEnv& call_env() const { return call_env_; }
+  // Where RPC bodies run. Shutting it down answers queued calls UNAVAILABLE
+  // (the destructor does; a drain may do it earlier).
+  WorkerPool& workers() { return *workers_; }
   // Null when redis_url is "none".
   OutboxRelay* relay() { return relay_.get(); }
-  // Wakes the relay after a commit that enqueued events.
-  void EventsCommitted();
   // The same pieces, for a service's domain classes.
   ServiceDeps deps();
 
@@ -79,6 +81,7 @@ class ServiceRuntime {
  private:
   ServiceRuntime(Config config, std::string service, const Clock* clock, std::string audit_key);
   absl::Status StartBackground();
+  static absl::StatusOr<std::unique_ptr<WorkerPool>> WorkersFromConfig(const Config& config);
 
   Config config_;
   std::string service_;
@@ -91,6 +94,8 @@ class ServiceRuntime {
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<RetentionPurger> purger_;
   std::unique_ptr<AuditCheckpointLogger> checkpoints_;
+  RefusalLog refusals_;
+  // Last, so that it stops (and its calls end) before what they use.
   std::unique_ptr<WorkerPool> workers_;
   CallEnv call_env_;
 };
@@ -130,5 +135,10 @@ class RunningService {
   std::vector<OwnedService> services_;
   std::unique_ptr<GrpcServer> server_;
 };
+
+// Process-wide settings of a production process (ServiceMain calls it;
+// benchmarks too, to measure what production runs): no lock-order cycle
+// detection on every mutex acquisition.
+void UseProductionMutexes();
 
 }  // namespace kaoping

@@ -1,48 +1,99 @@
 #include "services/common/server/worker_pool.h"
 
+#include <algorithm>
+
 namespace kaoping {
 
-WorkerPool::WorkerPool(int threads, int max_queued) : max_queued_(max_queued) {
+WorkerPool::WorkerPool(int threads, size_t max_queued, size_t max_queued_bytes)
+    : max_queued_(max_queued), max_queued_bytes_(max_queued_bytes) {
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] { Work(); });
+    workers_.push_back(std::make_unique<Worker>());
+  }
+  for (auto& worker : workers_) {
+    worker->thread = std::thread([this, w = worker.get()] { Work(w); });
   }
 }
 
-WorkerPool::~WorkerPool() {
+WorkerPool::~WorkerPool() { Shutdown(); }
+
+bool WorkerPool::TrySubmit(Task task, size_t bytes) {
+  Worker* worker = nullptr;
   {
     absl::MutexLock lock(&mutex_);
-    stopping_ = true;
+    if (stopping_) {
+      return false;
+    }
+    if (!idle_.empty()) {
+      worker = idle_.back();
+      idle_.pop_back();
+      worker->job = Job{std::move(task), bytes};
+      worker->has_job = true;
+    } else {
+      if (queue_.size() >= max_queued_ || bytes > max_queued_bytes_ - queued_bytes_) {
+        return false;
+      }
+      queue_.push_back(Job{std::move(task), bytes});
+      queued_bytes_ += bytes;
+    }
   }
-  for (auto& t : threads_) {
-    t.join();
+  if (worker != nullptr) {
+    worker->wake.Signal();
   }
-}
-
-bool WorkerPool::TrySubmit(absl::AnyInvocable<void()> task) {
-  absl::MutexLock lock(&mutex_);
-  if (stopping_ || queue_.size() >= max_queued_) {
-    return false;
-  }
-  queue_.push_back(std::move(task));
   return true;
 }
 
-void WorkerPool::Work() {
+size_t WorkerPool::queued() const {
+  absl::MutexLock lock(&mutex_);
+  return queue_.size();
+}
+
+void WorkerPool::Work(Worker* self) {
+  absl::MutexLock lock(&mutex_);
   while (true) {
-    absl::AnyInvocable<void()> task;
-    {
-      absl::MutexLock lock(&mutex_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return !queue_.empty() || stopping_;
-      };
-      mutex_.Await(absl::Condition(&ready));
-      if (queue_.empty()) {
-        return;  // stopping, and nothing left
-      }
-      task = std::move(queue_.front());
+    Job job;
+    if (self->has_job) {
+      job = std::move(self->job);
+      self->has_job = false;
+    } else if (!queue_.empty()) {
+      job = std::move(queue_.front());
       queue_.pop_front();
+      queued_bytes_ -= job.bytes;
+    } else if (stopping_) {
+      return;
+    } else {
+      idle_.push_back(self);
+      while (!self->has_job && !stopping_) {
+        self->wake.Wait(&mutex_);
+      }
+      continue;
     }
-    task();
+    mutex_.Unlock();
+    job.task(true);
+    job.task = nullptr;  // what the task holds is released outside the lock
+    mutex_.Lock();
+  }
+}
+
+void WorkerPool::Shutdown() {
+  std::deque<Job> refused;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (stopping_) {
+      return;
+    }
+    stopping_ = true;
+    refused.swap(queue_);
+    queued_bytes_ = 0;
+    idle_.clear();
+  }
+  for (auto& worker : workers_) {
+    worker->wake.Signal();
+  }
+  for (Job& job : refused) {
+    job.task(false);
+  }
+  for (auto& worker : workers_) {
+    worker->thread.join();
   }
 }
 

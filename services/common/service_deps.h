@@ -1,7 +1,5 @@
 #pragma once
 
-#include <functional>
-
 #include "services/common/audit/audit_log.h"
 #include "services/common/clock.h"
 #include "services/common/db/database.h"
@@ -11,15 +9,15 @@
 namespace kaoping {
 
 // What a service's domain classes are given (by ServiceRuntime in a
-// process, by a test directly): no gRPC in here.
+// process, by a test directly): no gRPC in here. Events enqueued in a
+// transaction wake the relay when it commits (Outbox does it), so domain
+// code has nothing to call after a commit.
 struct ServiceDeps {
   db::Database* db = nullptr;
   const Clock* clock = nullptr;
   const AuditLog* audit = nullptr;
   const Outbox* outbox = nullptr;
   const IdempotencyStore* idempotency = nullptr;
-  // Called after a commit that enqueued events, to relay them promptly.
-  std::function<void()> events_committed = [] {};
 };
 
 }  // namespace kaoping
