@@ -28,12 +28,11 @@ absl::StatusOr<int64_t> PurgeTable(db::Database& db, const Expiry& expiry, absl:
                                        " WHERE ", expiry.time_column, " < $1 LIMIT $2)");
   int64_t total = 0;
   while (true) {
-    int64_t deleted = 0;
-    RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadWrite, [&](db::Transaction& tx) {
-      ASSIGN_OR_RETURN(
-          deleted, tx.Execute(sql, {absl::ToUnixMicros(cutoff), static_cast<int64_t>(batch_size)}));
-      return absl::OkStatus();
-    }));
+    ASSIGN_OR_RETURN(
+        const int64_t deleted,
+        db::RunInTransaction(db, db::Access::kReadWrite, [&](db::Transaction& tx) {
+          return tx.Execute(sql, {absl::ToUnixMicros(cutoff), static_cast<int64_t>(batch_size)});
+        }));
     total += deleted;
     if (deleted < batch_size) {
       return total;

@@ -31,16 +31,15 @@ constexpr char kColumns[] =
 
 absl::StatusOr<std::vector<AuditEntry>> ReadEntries(db::Database& db, absl::string_view sql,
                                                     const db::Params& params) {
-  std::vector<AuditEntry> entries;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    entries.clear();
-    ASSIGN_OR_RETURN(db::Rows rows, tx.Query(sql, params));
-    for (const auto& row : rows) {
-      entries.push_back(EntryFromRow(row));
-    }
-    return absl::OkStatus();
-  }));
-  return entries;
+  return db::RunInTransaction(db, db::Access::kReadOnly,
+                              [&](db::Transaction& tx) -> absl::StatusOr<std::vector<AuditEntry>> {
+                                ASSIGN_OR_RETURN(db::Rows rows, tx.Query(sql, params));
+                                std::vector<AuditEntry> entries;
+                                for (const auto& row : rows) {
+                                  entries.push_back(EntryFromRow(row));
+                                }
+                                return entries;
+                              });
 }
 
 }  // namespace
@@ -99,19 +98,19 @@ bool AuditHead::SealMatches(absl::string_view key) const {
 absl::StatusOr<std::vector<AuditHead>> ReadAuditHeadPage(db::Database& db,
                                                          const std::string& after_region,
                                                          int limit) {
-  std::vector<AuditHead> heads;
-  RETURN_IF_ERROR(db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    heads.clear();
-    ASSIGN_OR_RETURN(db::Rows rows,
-                     tx.Query("SELECT region_code, seq, hash, seal FROM audit_head"
-                              " WHERE region_code > $1 ORDER BY region_code LIMIT $2",
-                              {after_region, static_cast<int64_t>(limit)}));
-    for (const db::Row& row : rows) {
-      heads.push_back({row[0].AsText(), row[1].AsInt(), row[2].AsText(), row[3].AsText()});
-    }
-    return absl::OkStatus();
-  }));
-  return heads;
+  return db::RunInTransaction(
+      db, db::Access::kReadOnly,
+      [&](db::Transaction& tx) -> absl::StatusOr<std::vector<AuditHead>> {
+        ASSIGN_OR_RETURN(db::Rows rows,
+                         tx.Query("SELECT region_code, seq, hash, seal FROM audit_head"
+                                  " WHERE region_code > $1 ORDER BY region_code LIMIT $2",
+                                  {after_region, static_cast<int64_t>(limit)}));
+        std::vector<AuditHead> heads;
+        for (const db::Row& row : rows) {
+          heads.push_back({row[0].AsText(), row[1].AsInt(), row[2].AsText(), row[3].AsText()});
+        }
+        return heads;
+      });
 }
 
 absl::StatusOr<AuditRegionSetRecord> ReadAuditRegionSet(db::Transaction& tx) {

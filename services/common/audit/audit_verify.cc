@@ -18,49 +18,54 @@ std::string CheckpointTime(const AuditCheckpoint& checkpoint) {
 // the service never lags its entries once committed).
 absl::Status CheckNothingPastHead(db::Database& db, const AuditHead& head,
                                   AuditVerification* result) {
-  return db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(db::Row row,
-                     tx.QueryOne("SELECT (SELECT MAX(seq) FROM audit_log WHERE region_code = $1),"
-                                 " (SELECT seq FROM audit_head WHERE region_code = $1)",
-                                 {head.region_code}));
-    if (!row[0].is_null() && row[0].AsInt() > row[1].AsInt()) {
-      result->Report(absl::StrCat("region ", head.region_code, ": entries up to ", row[0].AsInt(),
-                                  " lie past the chain head (entry ", row[1].AsInt(),
-                                  "): added outside the service"));
-    }
-    return absl::OkStatus();
-  });
+  ASSIGN_OR_RETURN(db::Row row,
+                   db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+                     return tx.QueryOne(
+                         "SELECT (SELECT MAX(seq) FROM audit_log WHERE region_code = $1),"
+                         " (SELECT seq FROM audit_head WHERE region_code = $1)",
+                         {head.region_code});
+                   }));
+  if (!row[0].is_null() && row[0].AsInt() > row[1].AsInt()) {
+    result->Report(absl::StrCat("region ", head.region_code, ": entries up to ", row[0].AsInt(),
+                                " lie past the chain head (entry ", row[1].AsInt(),
+                                "): added outside the service"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckRegionSet(db::Database& db, absl::string_view key, AuditVerification* result) {
-  return db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    bool matches = false;
-    auto checked = CheckAuditRegionSet(tx, key, &matches);
-    if (checked.status().code() == absl::StatusCode::kDataLoss) {
-      result->Report(std::string(checked.status().message()));
-      return absl::OkStatus();
-    }
-    RETURN_IF_ERROR(checked.status());
-    if (!matches) {
-      result->Report(
-          "the set of regions with an audit chain does not match its seal: a region's whole "
-          "chain was deleted (or a chain head added outside the service)");
-    }
+  // OK(true/false): the set was read and matches or not; DATA_LOSS: it is gone.
+  absl::StatusOr<bool> matches = db::RunInTransaction(
+      db, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<bool> {
+        bool matched = false;
+        RETURN_IF_ERROR(CheckAuditRegionSet(tx, key, &matched).status());
+        return matched;
+      });
+  if (matches.status().code() == absl::StatusCode::kDataLoss) {
+    result->Report(std::string(matches.status().message()));
     return absl::OkStatus();
-  });
+  }
+  RETURN_IF_ERROR(matches.status());
+  if (!*matches) {
+    result->Report(
+        "the set of regions with an audit chain does not match its seal: a region's whole "
+        "chain was deleted (or a chain head added outside the service)");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckOrphans(db::Database& db, AuditVerification* result) {
-  return db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-    ASSIGN_OR_RETURN(db::Rows orphans,
-                     tx.Query("SELECT DISTINCT region_code FROM audit_log WHERE region_code NOT IN"
-                              " (SELECT region_code FROM audit_head)"));
-    for (const db::Row& row : orphans) {
-      result->Report(
-          absl::StrCat("region ", row[0].AsText(), ": entries exist but the chain head is gone"));
-    }
-    return absl::OkStatus();
-  });
+  ASSIGN_OR_RETURN(db::Rows orphans,
+                   db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+                     return tx.Query(
+                         "SELECT DISTINCT region_code FROM audit_log WHERE region_code NOT IN"
+                         " (SELECT region_code FROM audit_head)");
+                   }));
+  for (const db::Row& row : orphans) {
+    result->Report(
+        absl::StrCat("region ", row[0].AsText(), ": entries exist but the chain head is gone"));
+  }
+  return absl::OkStatus();
 }
 
 void CheckHeadSeal(const AuditHead& head, absl::string_view key, AuditVerification* result) {

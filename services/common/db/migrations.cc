@@ -70,35 +70,34 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
   ASSIGN_OR_RETURN(std::vector<Migration> migrations, ParseMigrations(component, files));
   for (const Migration& migration : migrations) {
     const std::string checksum = Sha256Hex(migration.sql);
-    bool applied_now = false;
-    absl::Status st = RunInTransaction(db, Access::kReadWrite, [&](Transaction& tx) {
-      applied_now = false;
-      RETURN_IF_ERROR(Bootstrap(tx));
-      ASSIGN_OR_RETURN(Rows seen, tx.Query("SELECT checksum FROM schema_migrations"
-                                           " WHERE component = $1 AND version = $2",
-                                           {component, migration.version}));
-      if (!seen.empty()) {
-        if (seen[0][0].AsText() != checksum) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("migration ", component, "/", migration.name,
-                           " was changed after it was applied; add a new migration instead"));
-        }
-        return absl::OkStatus();
-      }
-      if (auto st = tx.ExecuteScript(migration.sql); !st.ok()) {
-        return absl::Status(st.code(), absl::StrCat("migration ", component, "/", migration.name,
-                                                    ": ", st.message()));
-      }
-      applied_now = true;
-      return tx
-          .Execute(
-              "INSERT INTO schema_migrations (component, version, name, checksum)"
-              " VALUES ($1, $2, $3, $4)",
-              {component, migration.version, migration.name, checksum})
-          .status();
-    });
-    RETURN_IF_ERROR(st);
-    if (applied_now && applied != nullptr) {
+    // True when this call applied it (false: it was applied before).
+    absl::StatusOr<bool> applied_now =
+        RunInTransaction(db, Access::kReadWrite, [&](Transaction& tx) -> absl::StatusOr<bool> {
+          RETURN_IF_ERROR(Bootstrap(tx));
+          ASSIGN_OR_RETURN(Rows seen, tx.Query("SELECT checksum FROM schema_migrations"
+                                               " WHERE component = $1 AND version = $2",
+                                               {component, migration.version}));
+          if (!seen.empty()) {
+            if (seen[0][0].AsText() != checksum) {
+              return absl::FailedPreconditionError(
+                  absl::StrCat("migration ", component, "/", migration.name,
+                               " was changed after it was applied; add a new migration instead"));
+            }
+            return false;
+          }
+          if (auto st = tx.ExecuteScript(migration.sql); !st.ok()) {
+            return absl::Status(st.code(), absl::StrCat("migration ", component, "/",
+                                                        migration.name, ": ", st.message()));
+          }
+          RETURN_IF_ERROR(
+              tx.Execute("INSERT INTO schema_migrations (component, version, name, checksum)"
+                         " VALUES ($1, $2, $3, $4)",
+                         {component, migration.version, migration.name, checksum})
+                  .status());
+          return true;
+        });
+    RETURN_IF_ERROR(applied_now.status());
+    if (*applied_now && applied != nullptr) {
       applied->push_back(migration.version);
     }
   }
