@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <grpcpp/server_context.h>
 
@@ -23,6 +24,10 @@ class Authenticator {
                                                                    const Clock* clock);
 
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
+  // The same check on the values of `authorization` headers however they
+  // came (gRPC metadata, HTTP): exactly one, `Bearer <jwt>`.
+  absl::StatusOr<Principal> AuthenticateAuthorization(
+      const std::vector<absl::string_view>& values) const;
 
  private:
   std::unique_ptr<JwtVerifier> verifier_;
