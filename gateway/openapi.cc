@@ -167,15 +167,16 @@ OpenApiPath ToOpenApiPath(const PathTemplate& t) {
       rendered.push_back(s.literal);
       continue;
     }
+    // A variable of one segment is named after its field ("{book_id}");
+    // a segment of a resource name after the collection before it.
     std::string name;
-    if (i > 0 && t.segments[i - 1].kind == PathTemplate::Kind::kLiteral) {
-      name = Singular(t.segments[i - 1].literal);
-    } else {
-      for (const auto& v : t.variables) {
-        if (static_cast<int>(i) >= v.start && static_cast<int>(i) < v.end) {
-          name = LastPartCamel(v.field_path);
-        }
+    for (const auto& v : t.variables) {
+      if (static_cast<int>(i) == v.start && v.end == v.start + 1) {
+        name = LastPartCamel(v.field_path);
       }
+    }
+    if (name.empty() && i > 0 && t.segments[i - 1].kind == PathTemplate::Kind::kLiteral) {
+      name = Singular(t.segments[i - 1].literal);
     }
     if (name.empty()) {
       name = "segment";

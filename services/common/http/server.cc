@@ -51,9 +51,16 @@ struct Server::Impl {
   Handler* handler = nullptr;
   std::atomic<int64_t> connections{0};
   std::atomic<int64_t> inflight{0};
+  // Answers handed over by handlers and not yet written.
+  std::atomic<int64_t> writing{0};
+  std::atomic<bool> stopping{false};
   // Outlives the io_context: TLS connections refer to it.
   std::optional<ssl::context> tls;
   net::io_context ioc;
+  // Keeps the threads running while no operation is pending (a request
+  // waiting for its handler, once the acceptor is closed).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work{
+      net::make_work_guard(ioc)};
   tcp::acceptor acceptor{net::make_strand(ioc)};
   net::steady_timer accept_retry{acceptor.get_executor()};
   std::vector<std::thread> threads;
@@ -195,15 +202,17 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     request.peer = peer_;
     auto self = this->shared_from_this();
     Responder respond([self](Response response) {
+      self->server_->writing.fetch_add(1);
       net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->Write(std::move(response), /*close=*/false);
+        self->Write(std::move(response), /*close=*/false, /*counted=*/true);
       });
       self->server_->inflight.fetch_sub(1);
     });
     server_->handler->Handle(std::move(request), std::move(respond));
   }
 
-  void Write(Response response, bool close) {
+  // `counted`: a handler's answer, counted in `writing` until written.
+  void Write(Response response, bool close, bool counted = false) {
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(response.status));
@@ -213,12 +222,15 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       response_.insert(h.name, h.value);
     }
     response_.body() = std::move(response.body);
-    close_after_write_ = close || !keep_alive_;
+    close_after_write_ = close || !keep_alive_ || server_->stopping.load();
     response_.keep_alive(!close_after_write_);
     response_.prepare_payload();
     Socket().expires_after(absl::ToChronoNanoseconds(server_->options.write_timeout));
     bhttp::async_write(stream_, response_,
-                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       [self = this->shared_from_this(), counted](beast::error_code ec, size_t) {
+                         if (counted) {
+                           self->server_->writing.fetch_sub(1);
+                         }
                          if (ec || self->close_after_write_) {
                            return self->Close();
                          }
@@ -261,6 +273,10 @@ absl::StatusOr<tcp::endpoint> ResolveListenAddress(const std::string& address, s
     bare = bare.substr(1, bare.size() - 2);
   }
   net::io_context ioc;
+  // Keeps the threads running while no operation is pending (a request
+  // waiting for its handler, once the acceptor is closed).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work{
+      net::make_work_guard(ioc)};
   tcp::resolver resolver(ioc);
   beast::error_code ec;
   auto results = resolver.resolve(bare, std::to_string(port), ec);
@@ -381,22 +397,24 @@ void Server::Shutdown(absl::Duration grace) {
     return;
   }
   impl_->shut_down = true;
+  impl_->stopping.store(true);
   net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
     impl->accept_retry.cancel();
   });
   auto wait_until = [this](absl::Time deadline) {
-    while (impl_->inflight.load() > 0 && absl::Now() < deadline) {
+    while ((impl_->inflight.load() > 0 || impl_->writing.load() > 0) && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(5));
     }
   };
   wait_until(absl::Now() + grace);
-  if (impl_->inflight.load() > 0) {
+  if (impl_->inflight.load() > 0 || impl_->writing.load() > 0) {
     impl_->handler->CancelOutstanding();
     // A handler answers promptly once cancelled; this bound only guards a bug.
     wait_until(absl::Now() + absl::Seconds(10));
   }
+  impl_->work.reset();
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) {
     t.join();
