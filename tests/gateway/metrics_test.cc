@@ -7,9 +7,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "services/common/common_migrations.h"
+#include "services/common/db/migrations.h"
 #include "services/common/http/metrics_endpoint.h"
+#include "services/common/http/service_metrics.h"
 #include "services/common/metrics/rpc_metrics.h"
 #include "tests/gateway/http_client.h"
+#include "tests/support/shared_servers.h"
 
 namespace kaoping::metrics {
 namespace {
@@ -119,6 +123,26 @@ TEST(MetricsEndpointTest, ServesTheRegistryOnMetricsAddress) {
   auto taken = http::MetricsEndpoint::FromConfig(
       *Config::FromText("metrics_address = " + (*endpoint)->address()), &registry);
   EXPECT_THAT(taken.status().message(), HasSubstr("metrics_address"));
+}
+
+TEST(ServiceMetricsTest, ServesRpcMetricsAndTheOutboxLagOfTheStore) {
+  auto url = ::kaoping::testing::FreshDatabaseUrl(::kaoping::testing::StoreKind::kSqlite);
+  ASSERT_TRUE(url.ok());
+  auto db = db::OpenDatabase(*url, db::DatabaseOptions{});
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE(db::ApplyMigrations(**db, "common", CommonMigrations()).ok());
+  auto metrics =
+      http::ServiceMetrics::Start(*Config::FromText("metrics_address = 127.0.0.1:0"), db->get());
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  (*metrics)->rpc().RecordCall("kaoping.v1.IndicatorService/GetIndicatorSet", absl::StatusCode::kOk,
+                               absl::Milliseconds(2));
+  auto client = gateway::testing::HttpClient::Connect((*metrics)->address());
+  ASSERT_TRUE(client.ok());
+  auto reply = (*client)->Send("GET", "/metrics");
+  ASSERT_TRUE(reply.ok());
+  EXPECT_THAT(reply->body, HasSubstr("kaoping_outbox_pending_events 0\n"));
+  EXPECT_THAT(reply->body, HasSubstr("kaoping_rpc_calls_total{method=\"kaoping.v1."
+                                     "IndicatorService/GetIndicatorSet\",code=\"OK\"} 1"));
 }
 
 }  // namespace
