@@ -124,11 +124,18 @@ class EchoUpstream::Service final : public grpc::CallbackGenericService {
   EchoUpstream* upstream_;
 };
 
-std::unique_ptr<EchoUpstream> EchoUpstream::Start() {
+std::unique_ptr<EchoUpstream> EchoUpstream::Start(const std::string& cert_pem,
+                                                  const std::string& key_pem) {
   std::unique_ptr<EchoUpstream> upstream(new EchoUpstream());
   upstream->service_ = std::make_unique<Service>(upstream.get());
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!cert_pem.empty()) {
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({key_pem, cert_pem});
+    credentials = grpc::SslServerCredentials(options);
+  }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &upstream->port_);
+  builder.AddListeningPort("127.0.0.1:0", credentials, &upstream->port_);
   builder.RegisterCallbackGenericService(upstream->service_.get());
   upstream->server_ = builder.BuildAndStart();
   return upstream;

@@ -25,7 +25,9 @@ class EchoUpstream {
     absl::Duration time_left;  // until the call's deadline, when it arrived
   };
 
-  static std::unique_ptr<EchoUpstream> Start();
+  // Plaintext, or TLS with a PEM certificate and key when given.
+  static std::unique_ptr<EchoUpstream> Start(const std::string& cert_pem = "",
+                                             const std::string& key_pem = "");
   ~EchoUpstream();
 
   std::string address() const;

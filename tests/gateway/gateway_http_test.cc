@@ -1,11 +1,15 @@
 // The gateway over real HTTP and gRPC, with an echo server as the upstream:
 // every route shape end to end, authentication, limits, errors, metrics.
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/route_shapes.pb.h"
+#include "tests/gateway/test_certificate.h"
 
 namespace kaoping::gateway::testing {
 namespace {
@@ -205,6 +209,24 @@ TEST_F(GatewayTest, UpstreamDownIs503WithAClearBody) {
               HasSubstr("kaoping.gatewaytest.RouteShapes is unavailable: the gateway cannot reach "
                         "it"));
   EXPECT_THAT(error.message, ::testing::Not(HasSubstr(address)));
+}
+
+TEST_F(GatewayTest, UpstreamsOverTlsAreVerifiedWithTheConfiguredRoots) {
+  auto certificate = MakeTestCertificate();
+  ASSERT_TRUE(certificate.ok()) << certificate.status();
+  std::ifstream key_in(certificate->key_file);
+  std::stringstream key;
+  key << key_in.rdbuf();
+  auto secure = EchoUpstream::Start(certificate->cert_pem, key.str());
+  // The certificate names 127.0.0.1 too (an IP literal: no DNS lookup).
+  Configure(
+      {{"route_shapes_address", secure->address()}, {"upstream_ca_file", certificate->cert_file}});
+  EXPECT_EQ(AdminCall("GET", "/test/shelves/s1").status, 200);
+  EXPECT_EQ(secure->received().size(), 1u);
+  // Without the roots the service's certificate is not trusted: nothing reaches it.
+  Configure({{"upstream_ca_file", ""}});
+  EXPECT_EQ(AdminCall("GET", "/test/shelves/s1").status, 503);
+  EXPECT_EQ(secure->received().size(), 1u);
 }
 
 TEST_F(GatewayTest, SlowUpstreamIs504AtTheRouteDeadline) {

@@ -2,8 +2,6 @@
 // read timeouts, a dropped responder, graceful shutdown.
 #include "services/common/http/server.h"
 
-#include <cstdlib>
-#include <filesystem>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -11,6 +9,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "tests/gateway/http_client.h"
+#include "tests/gateway/test_certificate.h"
 
 namespace kaoping::http {
 namespace {
@@ -63,17 +62,12 @@ void WaitForHeld(TestHandler& handler, int n) {
 }
 
 TEST(HttpServerTest, ServesTlsWhenConfigured) {
-  const std::string dir = ::testing::TempDir() + "/kaoping-tls";
-  std::filesystem::create_directories(dir);
-  const std::string command =
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "
-      "/CN=localhost -keyout " +
-      dir + "/key.pem -out " + dir + "/cert.pem 2>/dev/null";
-  ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a certificate";
+  auto certificate = gateway::testing::MakeTestCertificate();
+  ASSERT_TRUE(certificate.ok()) << certificate.status();
   TestHandler handler;
   ServerOptions options;
-  options.tls_cert_file = dir + "/cert.pem";
-  options.tls_key_file = dir + "/key.pem";
+  options.tls_cert_file = certificate->cert_file;
+  options.tls_key_file = certificate->key_file;
   auto server = Server::Start(options, &handler);
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_TRUE((*server)->tls());
