@@ -19,6 +19,14 @@ constexpr size_t kMaxDescription = 2000;
 constexpr int kMaxCriteriaPerDimension = 100;
 constexpr int kMaxItemsPerDimension = 200;
 constexpr int kMaxProfiles = 64;
+// Per profile (indicators.proto, Profile): additions of one tier or sector,
+// and re-weightings of the base criteria and those additions.
+constexpr int kMaxAddedCriteria = 100;
+constexpr int kMaxAddedItems = 200;
+constexpr int kMaxCriterionWeights = 600;
+// The whole set in its binary encoding (IndicatorSet): one set always fits
+// one response, and a page of them stays bounded.
+constexpr size_t kMaxSetBytes = size_t{1} << 20;
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -40,6 +48,15 @@ absl::Status CheckText(absl::string_view field, absl::string_view text, bool req
   }
   if (Utf8Length(text) > max_chars) {
     return Invalid(field, absl::StrCat("at most ", max_chars, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+// A repeated field a client sends: its documented limit, checked before its
+// entries so that a huge list is refused at once, naming the field.
+absl::Status CheckCount(absl::string_view field, int count, int max) {
+  if (count > max) {
+    return Invalid(field, absl::StrCat("at most ", max, " entries, got ", count));
   }
   return absl::OkStatus();
 }
@@ -168,6 +185,24 @@ absl::Status CheckDimensionWeights(
 
 absl::Status ValidateIndicatorSet(absl::string_view prefix, const v1::IndicatorSet& set) {
   const std::string p(prefix);
+  RETURN_IF_ERROR(CheckCount(p + ".dimensions", set.dimensions_size(), kDimensionCount));
+  RETURN_IF_ERROR(CheckCount(p + ".profiles", set.profiles_size(), kMaxProfiles));
+  for (int i = 0; i < set.profiles_size(); ++i) {
+    const v1::Profile& profile = set.profiles(i);
+    const std::string f = absl::StrCat(p, ".profiles[", i, "]");
+    RETURN_IF_ERROR(
+        CheckCount(f + ".added_criteria", profile.added_criteria_size(), kMaxAddedCriteria));
+    RETURN_IF_ERROR(CheckCount(f + ".added_negative_items", profile.added_negative_items_size(),
+                               kMaxAddedItems));
+    RETURN_IF_ERROR(CheckCount(f + ".criterion_weights", profile.criterion_weights_size(),
+                               kMaxCriterionWeights));
+    RETURN_IF_ERROR(
+        CheckCount(f + ".dimension_weights", profile.dimension_weights_size(), kDimensionCount));
+  }
+  if (const size_t bytes = set.ByteSizeLong(); bytes > kMaxSetBytes) {
+    return Invalid(p, absl::StrFormat("%.2f MiB encoded; a set holds at most 1 MiB",
+                                      static_cast<double>(bytes) / (1 << 20)));
+  }
   RETURN_IF_ERROR(CheckText(p + ".display_name", set.display_name(), true, kMaxTitle));
   RETURN_IF_ERROR(CheckText(p + ".description", set.description(), false, kMaxDescription));
 
@@ -196,12 +231,9 @@ absl::Status ValidateIndicatorSet(absl::string_view prefix, const v1::IndicatorS
       if (spec.criteria_size() == 0) {
         return Invalid(f + ".criteria", "a dimension needs at least one criterion");
       }
-      if (spec.criteria_size() > kMaxCriteriaPerDimension) {
-        return Invalid(f + ".criteria", absl::StrCat("at most ", kMaxCriteriaPerDimension));
-      }
-      if (spec.negative_items_size() > kMaxItemsPerDimension) {
-        return Invalid(f + ".negative_items", absl::StrCat("at most ", kMaxItemsPerDimension));
-      }
+      RETURN_IF_ERROR(CheckCount(f + ".criteria", spec.criteria_size(), kMaxCriteriaPerDimension));
+      RETURN_IF_ERROR(
+          CheckCount(f + ".negative_items", spec.negative_items_size(), kMaxItemsPerDimension));
       double criterion_sum = 0;
       for (int c = 0; c < spec.criteria_size(); ++c) {
         RETURN_IF_ERROR(CheckCriterion(absl::StrCat(f, ".criteria[", c, "]"), spec.criteria(c),
@@ -226,9 +258,6 @@ absl::Status ValidateIndicatorSet(absl::string_view prefix, const v1::IndicatorS
     RETURN_IF_ERROR(CheckSum(dims, dimension_sum, "dimension"));
   }
 
-  if (set.profiles_size() > kMaxProfiles) {
-    return Invalid(p + ".profiles", absl::StrCat("at most ", kMaxProfiles));
-  }
   if (set.profiles_size() > 0 && set.dimensions_size() == 0) {
     return Invalid(p + ".profiles", "profiles modify the base dimensions; add those first");
   }
@@ -236,10 +265,11 @@ absl::Status ValidateIndicatorSet(absl::string_view prefix, const v1::IndicatorS
   for (int i = 0; i < set.profiles_size(); ++i) {
     const v1::Profile& profile = set.profiles(i);
     const std::string f = absl::StrCat(p, ".profiles[", i, "]");
+    // The target is a oneof: at most one is set; an unspecified value is none.
     const bool has_tier = profile.post_tier() != v1::POST_TIER_UNSPECIFIED;
     const bool has_sector = profile.sector() != v1::SECTOR_UNSPECIFIED;
-    if (has_tier == has_sector) {
-      return Invalid(f, "set exactly one of post_tier and sector");
+    if (!has_tier && !has_sector) {
+      return Invalid(f, "set one of post_tier and sector");
     }
     if (has_tier && !v1::PostTier_IsValid(profile.post_tier())) {
       return Invalid(f + ".post_tier", "unknown post tier");

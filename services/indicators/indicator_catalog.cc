@@ -6,6 +6,7 @@
 #include "services/common/api/pagination.h"
 #include "services/common/api/resource_meta.h"
 #include "services/common/api/resource_name.h"
+#include "services/common/api/view.h"
 #include "services/common/region.h"
 #include "services/common/status_macros.h"
 #include "services/indicators/catalog_resolver.h"
@@ -18,6 +19,12 @@ namespace {
 constexpr absl::string_view kCollection = "indicatorSets";
 constexpr absl::string_view kDefaultSource = "default";
 constexpr size_t kResolvedCacheLimit = 4096;
+
+// What the BASIC view of a set leaves out (indicators.proto, IndicatorSet).
+const std::vector<std::string>& OmittedInBasicView() {
+  static const auto* paths = new std::vector<std::string>{"dimensions", "profiles"};
+  return *paths;
+}
 
 const std::vector<std::string>& UpdatablePaths() {
   static const auto* paths =
@@ -197,6 +204,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Create(
 absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(CallContext& call,
                                                        const v1::GetIndicatorSetRequest& request) {
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild("name", request.name(), kCollection));
+  ASSIGN_OR_RETURN(const ViewKind view, GetView("view", request.view()));
   call.SetResource(id.region_code, request.name());
   const Principal& p = call.principal();
   if (!p.CoversRegion(id.region_code) && !p.IsWithinRegion(id.region_code)) {
@@ -210,6 +218,7 @@ absl::StatusOr<v1::IndicatorSet> IndicatorCatalog::Get(CallContext& call,
   if (!CanRead(call.principal(), id.region_code, set.state())) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
+  ApplyView(view, OmittedInBasicView(), set);
   return set;
 }
 
@@ -224,6 +233,7 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
   if (!v1::IndicatorSet::State_IsValid(request.state())) {
     return absl::InvalidArgumentError("state: unknown state");
   }
+  ASSIGN_OR_RETURN(const ViewKind view, ListView("view", request.view()));
   std::vector<std::string> states;
   if (request.state() != v1::IndicatorSet::STATE_UNSPECIFIED) {
     if (request.state() == v1::IndicatorSet::DRAFT && !CanSeeDrafts(p, region_code)) {
@@ -241,15 +251,17 @@ absl::StatusOr<v1::ListIndicatorSetsResponse> IndicatorCatalog::List(
     response.Clear();
     ASSIGN_OR_RETURN(std::vector<v1::IndicatorSet> sets,
                      store_.List(tx, region_code, states, page.after_key, page.limit + 1));
-    const bool more = static_cast<int>(sets.size()) > page.limit;
-    if (more) {
-      sets.pop_back();
-    }
-    if (more) {
-      ASSIGN_OR_RETURN(RegionChild last, ParseRegionChild("name", sets.back().name(), kCollection));
-      response.set_next_page_token(MakePageToken(last.id, fingerprint));
-    }
     for (auto& set : sets) {
+      ApplyView(view, OmittedInBasicView(), set);  // before cutting: the page weighs what it sends
+    }
+    // Bounded by page_size and by bytes: a page of large drafts ends early.
+    Page<v1::IndicatorSet> cut =
+        CutPage(std::move(sets), page, fingerprint, [](const v1::IndicatorSet& set) {
+          // The store's key: the id, the name's last segment.
+          return set.name().substr(set.name().rfind('/') + 1);
+        });
+    response.set_next_page_token(cut.next_page_token);
+    for (auto& set : cut.items) {
       *response.add_indicator_sets() = std::move(set);
     }
     return absl::OkStatus();

@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "services/indicators/default_catalog.h"
 #include "tests/indicators/test_catalogs.h"
 
@@ -320,10 +321,13 @@ TEST(CatalogValidationTest, CriterionOfAnotherDimensionInsideASpecIsRefused) {
   EXPECT_TRUE(ValidateIndicatorSet(kPrefix, same).ok());
 }
 
-TEST(CatalogValidationTest, ProfileWithBothTierAndSectorIsRefused) {
+TEST(CatalogValidationTest, AProfileTargetsATierOrASectorNeverBoth) {
+  // The target is a oneof: setting the sector replaces the tier.
   v1::IndicatorSet set = SmallSetWithProfiles();
   set.mutable_profiles(1)->set_sector(v1::HEALTH);
-  ExpectInvalidAt(set, "indicator_set.profiles[1]");
+  EXPECT_EQ(set.profiles(1).target_case(), v1::Profile::kSector);
+  EXPECT_EQ(set.profiles(1).post_tier(), v1::POST_TIER_UNSPECIFIED);
+  EXPECT_TRUE(ValidateIndicatorSet(kPrefix, set).ok());
 }
 
 TEST(CatalogValidationTest, ProfileWithNeitherTierNorSectorIsRefused) {
@@ -453,6 +457,81 @@ TEST(CatalogValidationTest, TierProfileOnlyReweightingIsValid) {
   *set.add_profiles() = staff;
   *set.add_profiles() = PrincipalProfile();
   EXPECT_TRUE(ValidateIndicatorSet(kPrefix, set).ok()) << ValidateIndicatorSet(kPrefix, set);
+}
+
+// ───────────────────────── limits (every answer fits) ─────────────────────────
+
+// A profile adding `count` criteria to LOYALTY, each with its own id.
+v1::Profile ProfileAdding(int count) {
+  v1::Profile profile = PrincipalProfile();
+  profile.clear_added_criteria();
+  profile.clear_criterion_weights();
+  for (int i = 0; i < count; ++i) {
+    v1::Criterion* c = profile.add_added_criteria();
+    c->set_id("added-" + std::to_string(i));
+    c->set_dimension(v1::LOYALTY);
+    c->set_title("新增标准");
+    c->set_weight(1);
+  }
+  return profile;
+}
+
+TEST(CatalogValidationTest, TenThousandAddedCriteriaAreRefusedNamingTheField) {
+  v1::IndicatorSet set = SmallSet();
+  *set.add_profiles() = ProfileAdding(10000);
+  ExpectInvalidAt(set, "indicator_set.profiles[0].added_criteria");
+  EXPECT_THAT(std::string(ValidateIndicatorSet(kPrefix, set).message()),
+              HasSubstr("at most 100 entries, got 10000"));
+
+  v1::IndicatorSet hundred = SmallSet();
+  *hundred.add_profiles() = ProfileAdding(100);
+  EXPECT_TRUE(ValidateIndicatorSet(kPrefix, hundred).ok());
+}
+
+TEST(CatalogValidationTest, EveryRepeatedFieldOfAProfileHasItsLimit) {
+  v1::IndicatorSet items = SmallSet();
+  v1::Profile profile = PrincipalProfile();
+  for (int i = 0; i < 201; ++i) {
+    *profile.add_added_negative_items() = profile.added_negative_items(0);
+  }
+  *items.add_profiles() = profile;
+  ExpectInvalidAt(items, "indicator_set.profiles[0].added_negative_items");
+
+  v1::IndicatorSet weights = SmallSet();
+  profile = PrincipalProfile();
+  for (int i = 0; i < 601; ++i) {
+    profile.add_criterion_weights()->set_criterion_id("x");
+  }
+  *weights.add_profiles() = profile;
+  ExpectInvalidAt(weights, "indicator_set.profiles[0].criterion_weights");
+
+  v1::IndicatorSet profiles = SmallSet();
+  for (int i = 0; i < 65; ++i) {
+    profiles.add_profiles()->set_post_tier(v1::DEPUTY);
+  }
+  ExpectInvalidAt(profiles, "indicator_set.profiles");
+
+  v1::IndicatorSet dimensions = SmallSet();
+  *dimensions.add_dimensions() = dimensions.dimensions(0);
+  ExpectInvalidAt(dimensions, "indicator_set.dimensions");
+}
+
+TEST(CatalogValidationTest, ASetOverOneMebibyteIsRefused) {
+  // Eight profiles of 100 criteria, within every count limit, but with long descriptions.
+  v1::IndicatorSet set = SmallSet();
+  for (int p = 0; p < 8; ++p) {
+    v1::Profile profile = ProfileAdding(100);
+    profile.set_post_tier(static_cast<v1::PostTier>(1 + p % 4));
+    for (auto& c : *profile.mutable_added_criteria()) {
+      c.set_id(absl::StrCat("p", p, "-", c.id()));
+      c.set_description(std::string(1800, 'x'));
+    }
+    *set.add_profiles() = profile;
+  }
+  const absl::Status st = ValidateIndicatorSet(kPrefix, set);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(st.message()), StartsWith("indicator_set: "));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("at most 1 MiB"));
 }
 
 }  // namespace

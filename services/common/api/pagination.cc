@@ -1,5 +1,7 @@
 #include "services/common/api/pagination.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
 
@@ -33,6 +35,23 @@ absl::StatusOr<PageRequest> ParsePageRequest(int32_t page_size, absl::string_vie
 
 std::string MakePageToken(absl::string_view last_key, absl::string_view query_fingerprint) {
   return Base64UrlEncode(absl::StrCat(QueryTag(query_fingerprint), "|", last_key));
+}
+
+size_t ItemsOnPage(const std::vector<size_t>& item_bytes, int limit, size_t max_bytes) {
+  // Each item of a repeated field costs its bytes plus a tag and a length
+  // prefix (at most 1 + 5 bytes).
+  constexpr size_t kFieldOverhead = 6;
+  size_t used = 0;
+  size_t count = 0;
+  while (count < item_bytes.size() && count < static_cast<size_t>(std::max(limit, 0))) {
+    const size_t next = item_bytes[count] + kFieldOverhead;
+    if (count > 0 && used + next > max_bytes) {
+      break;
+    }
+    used += next;
+    ++count;
+  }
+  return count;
 }
 
 }  // namespace kaoping

@@ -1,7 +1,6 @@
 #include "services/common/api/resource_meta.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/common/crypto.h"
 
 namespace kaoping {
@@ -20,41 +19,6 @@ absl::Status CheckEtag(absl::string_view field, absl::string_view supplied,
   }
   return absl::AbortedError(
       absl::StrCat(field, ": stale; ", name, " was changed since it was read: read it again"));
-}
-
-absl::StatusOr<absl::flat_hash_set<std::string>> ResolveUpdateMask(
-    const google::protobuf::FieldMask& mask, const google::protobuf::Message& patch,
-    const std::vector<std::string>& updatable) {
-  absl::flat_hash_set<std::string> allowed(updatable.begin(), updatable.end());
-  if (mask.paths_size() == 1 && mask.paths(0) == "*") {
-    return allowed;
-  }
-  absl::flat_hash_set<std::string> paths;
-  if (mask.paths_size() == 0) {
-    const auto* descriptor = patch.GetDescriptor();
-    const auto* reflection = patch.GetReflection();
-    for (const std::string& path : updatable) {
-      const auto* field = descriptor->FindFieldByName(path);
-      if (field == nullptr) {
-        continue;
-      }
-      const bool populated = field->is_repeated() ? reflection->FieldSize(patch, field) > 0
-                                                  : reflection->HasField(patch, field);
-      if (populated) {
-        paths.insert(path);
-      }
-    }
-    return paths;
-  }
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    if (!allowed.contains(mask.paths(i))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask.paths[", i, "]: \"", mask.paths(i),
-                       "\" cannot be updated; updatable: ", absl::StrJoin(updatable, ", ")));
-    }
-    paths.insert(mask.paths(i));
-  }
-  return paths;
 }
 
 google::protobuf::Timestamp ToProtoTimestamp(absl::Time time) {

@@ -1,0 +1,50 @@
+#include "services/common/privacy/event_streams.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/region.h"
+
+namespace kaoping::privacy {
+
+std::string EventStreamKey(absl::string_view service, absl::string_view region_code) {
+  return absl::StrCat("kaoping:events:", service, ":", region_code);
+}
+
+std::string StreamRegion(absl::string_view service, absl::string_view stream_key) {
+  const std::string prefix = absl::StrCat("kaoping:events:", service, ":");
+  if (!absl::StartsWith(stream_key, prefix)) {
+    return "";
+  }
+  const absl::string_view code = stream_key.substr(prefix.size());
+  return IsValidRegionCode(code) ? std::string(code) : "";
+}
+
+bool ConsumerMayRead(const std::vector<std::string>& region_prefixes, absl::string_view service,
+                     absl::string_view stream_key) {
+  const std::string region = StreamRegion(service, stream_key);
+  if (region.empty()) {
+    return false;
+  }
+  for (const std::string& prefix : region_prefixes) {
+    if (!prefix.empty() && absl::StartsWith(region, prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> ConsumerAclKeyPatterns(absl::string_view service,
+                                                const std::vector<std::string>& region_prefixes) {
+  std::vector<std::string> patterns;
+  for (const std::string& prefix : region_prefixes) {
+    if (prefix.empty()) {
+      continue;  // an empty prefix is no grant, not every region
+    }
+    // A full six-digit code is one stream; a shorter prefix all below it.
+    patterns.push_back(
+        absl::StrCat("~", EventStreamKey(service, prefix), prefix.size() == 6 ? "" : "*"));
+  }
+  return patterns;
+}
+
+}  // namespace kaoping::privacy
