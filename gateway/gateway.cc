@@ -23,9 +23,14 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const Config& config, Ga
   ASSIGN_OR_RETURN(g->options_, GatewayOptionsFromConfig(config));
   ASSIGN_OR_RETURN(g->options_.server.listen_address, config.Require("listen_address"));
   ASSIGN_OR_RETURN(g->api_, RouteApi(g->options_, setup));
-  ASSIGN_OR_RETURN(g->upstreams_, Upstreams::FromConfig(
-                                      config, CompiledServices(setup.api_prefixes),
-                                      g->options_.upstream_channels, g->options_.upstream_ca_file));
+  std::vector<std::string> served_by_others;
+  for (const auto& [service, collection] : g->options_.upstream_by_segment) {
+    served_by_others.push_back(service);
+  }
+  ASSIGN_OR_RETURN(
+      g->upstreams_,
+      Upstreams::FromConfig(config, CompiledServices(setup.api_prefixes), served_by_others,
+                            g->options_.upstream_channels, g->options_.upstream_ca_file));
   ASSIGN_OR_RETURN(g->authenticator_, Authenticator::FromConfig(config, setup.clock));
   g->rate_limiter_ =
       std::make_unique<RateLimiter>(g->options_.system_rate, g->options_.system_burst, setup.clock);

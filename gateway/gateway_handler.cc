@@ -162,14 +162,8 @@ void GatewayHandler::Handle(http::Request request, http::Responder respond) {
   if (auto refused = Transcode(match, query, request, call.get()); refused.has_value()) {
     return Reply(route.full_method, start, asked, *std::move(refused), respond);
   }
-  call->upstream = deps_.upstreams->For(route.method->service());
-  if (call->upstream == nullptr) {
-    return Reply(route.full_method, start, asked,
-                 Refusal(absl::StatusCode::kUnavailable,
-                         absl::StrCat(route.method->service()->full_name(),
-                                      " is not available: this deployment runs no upstream for "
-                                      "it; try again once it is deployed")),
-                 respond);
+  if (auto refused = ChooseUpstream(index, path, call.get()); refused.has_value()) {
+    return Reply(route.full_method, start, asked, *std::move(refused), respond);
   }
   call->context.AddMetadata("authorization", *request.Find("authorization"));
   call->context.set_deadline(absl::ToChronoTime(start + deps_.settings[index].deadline));
@@ -239,6 +233,37 @@ std::optional<http::Response> GatewayHandler::Transcode(const RouteTable::Match&
       grpc::SerializationTraits<Message>::Serialize(*message, &call->request, &own_buffer);
   if (!st.ok()) {
     return Refusal(absl::StatusCode::kInternal, "request does not serialize");
+  }
+  return std::nullopt;
+}
+
+std::optional<http::Response> GatewayHandler::ChooseUpstream(size_t index, absl::string_view path,
+                                                             Call* call) const {
+  const Route& route = deps_.routes->routes()[index];
+  const std::string& collection = deps_.settings[index].upstream_collection;
+  std::string what = route.method->service()->full_name();
+  if (collection.empty()) {
+    call->upstream = deps_.upstreams->For(route.method->service());
+  } else {
+    // ".../auditLogs/indicators/records": the API named after the collection.
+    const std::string marker = absl::StrCat("/", collection, "/");
+    const size_t at = path.find(marker);
+    absl::string_view api =
+        at == absl::string_view::npos ? absl::string_view() : path.substr(at + marker.size());
+    api = api.substr(0, api.find_first_of("/:"));
+    auto upstream = deps_.upstreams->ForApi(api);
+    if (!upstream.ok()) {
+      return Refusal(upstream.status().code(),
+                     absl::StrCat(collection, ": ", upstream.status().message()));
+    }
+    call->upstream = *upstream;
+    what = absl::StrCat(what, " of ", api);
+  }
+  if (call->upstream == nullptr) {
+    return Refusal(absl::StatusCode::kUnavailable,
+                   absl::StrCat(what,
+                                " is not available: this deployment runs no upstream for it; try "
+                                "again once it is deployed"));
   }
   return std::nullopt;
 }

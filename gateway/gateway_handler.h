@@ -60,6 +60,9 @@ class GatewayHandler final : public http::Handler {
                                              std::string* subject) const;
   std::optional<http::Response> Transcode(const RouteTable::Match& match, absl::string_view query,
                                           const http::Request& request, Call* call) const;
+  // The route's upstream, or the refusal (no such API, none configured).
+  std::optional<http::Response> ChooseUpstream(size_t index, absl::string_view path,
+                                               Call* call) const;
   void StartCall(std::unique_ptr<Call> call);
   void OnCallDone(Call* call, const grpc::Status& status);
   http::Response UpstreamError(const Call& call, const grpc::Status& status) const;

@@ -10,9 +10,10 @@
 namespace kaoping::gateway {
 namespace {
 
-// Aggregation and bulk pushes run for minutes on a county's data.
+// Bulk pushes and exports run for minutes on a county's data (aggregation
+// itself is started and then polled: AggregationRun).
 constexpr absl::string_view kDefaultMethodTimeouts =
-    "kaoping.v1.EvaluationService.AggregateCampaign=600s,"
+    "kaoping.v1.EvaluationService.BatchSubmitForms=120s,"
     "kaoping.v1.EvaluationService.BatchCreateSubjects=120s,"
     "kaoping.v1.EvaluationService.BatchCreateInvitations=120s,"
     "kaoping.v1.EvaluationService.BatchCreateLeads=120s,"
@@ -23,6 +24,9 @@ constexpr absl::string_view kDefaultMethodTimeouts =
 constexpr absl::string_view kDefaultInternalMethods =
     "kaoping.v1.EvaluationService.RedeemInvitationCode,"
     "kaoping.v1.ResultsService.ApplyAppraisal";
+
+// audit.proto: every service serves its own log; the gateway routes by `{audit_log}`.
+constexpr absl::string_view kDefaultUpstreamBySegment = "kaoping.v1.AuditService=auditLogs";
 
 std::vector<std::string> ListValue(const Config& config, absl::string_view key,
                                    absl::string_view fallback) {
@@ -47,6 +51,22 @@ absl::StatusOr<std::vector<std::pair<std::string, absl::Duration>>> ParseTimeout
           "\" is not selector=duration, e.g. kaoping.v1.EvaluationService.AggregateCampaign=600s"));
     }
     out.emplace_back(parts[0], d);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseSegmentRouting(
+    const Config& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& item :
+       ListValue(config, "upstream_by_segment", kDefaultUpstreamBySegment)) {
+    std::vector<std::string> parts = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("configuration: `upstream_by_segment`: \"", item,
+                       "\" is not service=collection, e.g. kaoping.v1.AuditService=auditLogs"));
+    }
+    out.emplace_back(parts[0], parts[1]);
   }
   return out;
 }
@@ -87,6 +107,7 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromConfig(const Config& config) {
   }
   ASSIGN_OR_RETURN(o.method_timeouts, ParseTimeouts(config));
   o.internal_methods = ListValue(config, "internal_methods", kDefaultInternalMethods);
+  ASSIGN_OR_RETURN(o.upstream_by_segment, ParseSegmentRouting(config));
   ASSIGN_OR_RETURN(int64_t token, config.GetInt("max_token_bytes", 4096));
   ASSIGN_OR_RETURN(int64_t channels, config.GetInt("upstream_channels", 2));
   if (token < 256 || token > 6144 || channels < 1 || channels > 64) {
@@ -119,6 +140,9 @@ absl::Status CheckSelectors(const GatewayOptions& options, const RouteTable& rou
   for (const std::string& selector : options.internal_methods) {
     RETURN_IF_ERROR(check("internal_methods", selector));
   }
+  for (const auto& [service, collection] : options.upstream_by_segment) {
+    RETURN_IF_ERROR(check("upstream_by_segment", absl::StrCat(service, ".*")));
+  }
   return absl::OkStatus();
 }
 
@@ -136,6 +160,11 @@ std::vector<RouteSettings> SettingsPerRoute(const GatewayOptions& options,
     }
     for (const std::string& selector : options.internal_methods) {
       s.internal = s.internal || SelectorMatches(selector, route.method);
+    }
+    for (const auto& [service, collection] : options.upstream_by_segment) {
+      if (route.method->service()->full_name() == service) {
+        s.upstream_collection = collection;
+      }
     }
     out.push_back(s);
   }

@@ -24,6 +24,11 @@ struct GatewayOptions {
   absl::Duration upstream_timeout = absl::Seconds(30);
   // Longer (or shorter) deadlines per method selector, first match wins.
   std::vector<std::pair<std::string, absl::Duration>> method_timeouts;
+  // Services every backend serves for itself (the audit log reads): the
+  // path segment after this collection names the API whose upstream
+  // answers, e.g. kaoping.v1.AuditService=auditLogs routes
+  // regions/510114/auditLogs/indicators/records to `indicators_address`.
+  std::vector<std::pair<std::string, std::string>> upstream_by_segment;
   // Methods the gateway never serves (internal scopes: the gateway itself
   // or re-application call them over gRPC).
   std::vector<std::string> internal_methods;
@@ -50,6 +55,8 @@ absl::Status CheckSelectors(const GatewayOptions& options, const RouteTable& rou
 struct RouteSettings {
   absl::Duration deadline;
   bool internal = false;
+  // Non-empty: the upstream is named by the segment after this collection.
+  std::string upstream_collection;
 };
 std::vector<RouteSettings> SettingsPerRoute(const GatewayOptions& options,
                                             const RouteTable& routes);

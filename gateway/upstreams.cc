@@ -1,11 +1,13 @@
 #include "gateway/upstreams.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/http/utf8.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 
@@ -30,11 +32,14 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(const std:
 
 }  // namespace
 
-std::string AddressKey(const google::protobuf::ServiceDescriptor* service) {
+std::string ApiName(const google::protobuf::ServiceDescriptor* service) {
   std::string base = service->file()->name();
   base = base.substr(base.rfind('/') + 1);
-  base = base.substr(0, base.rfind(".proto"));
-  return absl::StrCat(base, "_address");
+  return base.substr(0, base.rfind(".proto"));
+}
+
+std::string AddressKey(const google::protobuf::ServiceDescriptor* service) {
+  return absl::StrCat(ApiName(service), "_address");
 }
 
 absl::Status CheckAddress(absl::string_view key, absl::string_view address) {
@@ -78,12 +83,18 @@ bool Upstream::Reachable() const {
 
 absl::StatusOr<std::unique_ptr<Upstreams>> Upstreams::FromConfig(
     const Config& config, const std::vector<const google::protobuf::ServiceDescriptor*>& services,
-    int channels_per_upstream, const std::string& ca_file) {
+    const std::vector<std::string>& served_by_others, int channels_per_upstream,
+    const std::string& ca_file) {
   ASSIGN_OR_RETURN(auto credentials, Credentials(ca_file));
   auto upstreams = std::make_unique<Upstreams>();
   absl::flat_hash_map<std::string, std::shared_ptr<Upstream>> by_address;
   for (const auto* service : services) {
+    if (std::find(served_by_others.begin(), served_by_others.end(), service->full_name()) !=
+        served_by_others.end()) {
+      continue;
+    }
     const std::string key = AddressKey(service);
+    upstreams->by_api_.try_emplace(ApiName(service), nullptr);
     if (!config.Has(key)) {
       LogWarning("no upstream configured: its routes answer UNAVAILABLE",
                  {{"service", service->full_name()}, {"key", key}});
@@ -106,8 +117,22 @@ absl::StatusOr<std::unique_ptr<Upstreams>> Upstreams::FromConfig(
       upstream = std::make_shared<Upstream>(address, std::move(channels));
     }
     upstreams->by_service_[service] = upstream;
+    upstreams->by_api_[ApiName(service)] = upstream;
   }
   return upstreams;
+}
+
+absl::StatusOr<Upstream*> Upstreams::ForApi(absl::string_view api) const {
+  auto it = by_api_.find(api);
+  if (it == by_api_.end()) {
+    std::string known;
+    for (const auto& [name, upstream] : by_api_) {
+      absl::StrAppend(&known, known.empty() ? "" : ", ", name);
+    }
+    return absl::NotFoundError(
+        absl::StrCat("no service named \"", http::QuotableUtf8(api), "\"; one of ", known));
+  }
+  return it->second.get();
 }
 
 Upstream* Upstreams::For(const google::protobuf::ServiceDescriptor* service) const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,8 +16,9 @@
 
 namespace kaoping::gateway {
 
-// The configuration key of a service's address: its API file's base name
-// and "_address" ("kaoping/v1/indicators.proto" → `indicators_address`).
+// The name of a service's API: its file's base name ("kaoping/v1/indicators.proto" →
+// "indicators"); the configuration key of its address is that and "_address".
+std::string ApiName(const google::protobuf::ServiceDescriptor* service);
 std::string AddressKey(const google::protobuf::ServiceDescriptor* service);
 
 // host:port (an IPv6 host in brackets), or a gRPC target URI (dns:, ipv4:,
@@ -47,16 +49,23 @@ class Upstream {
 // but a malformed address stops the gateway at start-up.
 class Upstreams {
  public:
+  // `served_by_others`: services that have no address of their own (every
+  // backend serves them: see GatewayOptions::upstream_by_segment).
   static absl::StatusOr<std::unique_ptr<Upstreams>> FromConfig(
       const Config& config, const std::vector<const google::protobuf::ServiceDescriptor*>& services,
-      int channels_per_upstream, const std::string& ca_file);
+      const std::vector<std::string>& served_by_others, int channels_per_upstream,
+      const std::string& ca_file);
 
   // Null when the service has no address configured.
   Upstream* For(const google::protobuf::ServiceDescriptor* service) const;
+  // By API name ("indicators"). NOT_FOUND naming the known ones when there
+  // is no such API; null when it has no address configured.
+  absl::StatusOr<Upstream*> ForApi(absl::string_view api) const;
 
  private:
   absl::flat_hash_map<const google::protobuf::ServiceDescriptor*, std::shared_ptr<Upstream>>
       by_service_;
+  std::map<std::string, std::shared_ptr<Upstream>, std::less<>> by_api_;
 };
 
 // Largest message the gateway sends or accepts upstream (the services' limit).

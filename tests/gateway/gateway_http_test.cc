@@ -196,6 +196,21 @@ TEST_F(GatewayTest, ServicesWithoutUpstreamAnswer503WithAClearBody) {
   EXPECT_THAT(error.message, HasSubstr("kaoping.v1.EvaluationService is not available"));
 }
 
+TEST_F(GatewayTest, AuditLogsRouteToTheServiceTheirSegmentNames) {
+  auto own = AdminCall("GET", "/v1/regions/510114/auditLogs/route_shapes/records?pageSize=5");
+  EXPECT_NE(own.status, 503) << own.body;
+  EXPECT_NE(own.status, 404) << own.body;
+  EXPECT_EQ(echo_->last().method, "/kaoping.v1.AuditService/ListAuditRecords");
+  auto unknown = AdminCall("GET", "/v1/regions/510114/auditLogs/nope:verify");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_THAT(ParseError(unknown.body).message,
+              HasSubstr("auditLogs: no service named \"nope\"; one of appraisals"));
+  auto undeployed = AdminCall("GET", "/v1/regions/510114/auditLogs/evaluations/records");
+  EXPECT_EQ(undeployed.status, 503);
+  EXPECT_THAT(ParseError(undeployed.body).message,
+              HasSubstr("kaoping.v1.AuditService of evaluations is not available"));
+}
+
 TEST_F(GatewayTest, UpstreamDownIs503WithAClearBody) {
   auto closed = EchoUpstream::Start();
   const std::string address = closed->address();
