@@ -22,15 +22,23 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromConfig(const C
 
 absl::StatusOr<std::shared_ptr<const Principal>> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
-  const auto& metadata = context.client_metadata();
-  auto range = metadata.equal_range("authorization");
-  if (range.first == range.second) {
+  std::vector<absl::string_view> values;
+  auto range = context.client_metadata().equal_range("authorization");
+  for (auto it = range.first; it != range.second; ++it) {
+    values.emplace_back(it->second.data(), it->second.size());
+  }
+  return AuthenticateAuthorization(values);
+}
+
+absl::StatusOr<std::shared_ptr<const Principal>> Authenticator::AuthenticateAuthorization(
+    const std::vector<absl::string_view>& values) const {
+  if (values.empty()) {
     return absl::UnauthenticatedError("missing credentials: send `authorization: Bearer <token>`");
   }
-  if (std::next(range.first) != range.second) {
+  if (values.size() > 1) {
     return absl::UnauthenticatedError("more than one authorization header");
   }
-  absl::string_view value(range.first->second.data(), range.first->second.size());
+  absl::string_view value = values.front();
   if (!absl::StartsWithIgnoreCase(value, "bearer ")) {
     return absl::UnauthenticatedError("authorization: expected the Bearer scheme");
   }

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <grpcpp/server_context.h>
 
@@ -34,6 +35,10 @@ class Authenticator {
 
   absl::StatusOr<std::shared_ptr<const Principal>> Authenticate(
       const grpc::ServerContextBase& context) const;
+  // The same check on the values of `authorization` headers however they
+  // came (gRPC metadata, HTTP): exactly one, `Bearer <jwt>`.
+  absl::StatusOr<std::shared_ptr<const Principal>> AuthenticateAuthorization(
+      const std::vector<absl::string_view>& values) const;
   // The same for a bare token (what follows "Bearer ").
   absl::StatusOr<std::shared_ptr<const Principal>> Verify(absl::string_view token) const;
 
