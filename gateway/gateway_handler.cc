@@ -196,8 +196,7 @@ std::optional<http::Response> GatewayHandler::Authenticate(const http::Request& 
   const Principal* principal = authenticated->get();
   *subject = principal->subject;
   absl::Duration retry_after;
-  if (principal->IsSystem() &&
-      !deps_.rate_limiter->Allow(principal->subject, &retry_after)) {
+  if (principal->IsSystem() && !deps_.rate_limiter->Allow(principal->subject, &retry_after)) {
     deps_.metrics->RecordRateLimited();
     http::Response response =
         Refusal(absl::StatusCode::kResourceExhausted,

@@ -42,6 +42,9 @@ constexpr absl::string_view kRuntimeKeys[] = {
     "consumed_event_retention",
     "outbox_retention",
     "purge_interval",
+    "service_token_file",
+    "service_regions",
+    "service_scopes",
 };
 
 absl::Status RequiredOutsideLocal(const Config& config, absl::string_view key,

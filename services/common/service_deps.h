@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/common/audit/audit_log.h"
+#include "services/common/auth/service_identity.h"
 #include "services/common/clock.h"
 #include "services/common/db/database.h"
 #include "services/common/events/outbox.h"
@@ -18,6 +19,8 @@ struct ServiceDeps {
   const AuditLog* audit = nullptr;
   const Outbox* outbox = nullptr;
   const IdempotencyStore* idempotency = nullptr;
+  // The service's own token, for calls it makes on its own behalf.
+  const ServiceIdentity* identity = nullptr;
 };
 
 }  // namespace kaoping

@@ -61,6 +61,7 @@ absl::StatusOr<std::shared_ptr<const Principal>> Authenticator::Verify(
     return known;
   }
   ASSIGN_OR_RETURN(Principal principal, verifier_->Verify(token));
+  principal.bearer_token = std::string(token);
   auto shared = std::make_shared<const Principal>(std::move(principal));
   if (token.size() <= kMaxCachedTokenBytes) {
     absl::MutexLock lock(&mutex_);

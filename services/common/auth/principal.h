@@ -79,6 +79,9 @@ struct Principal {
   std::string cadre;                         // `cadre`, optional
   absl::flat_hash_set<std::string> scopes;   // `scopes` (machine clients)
   std::string issuer;                        // `iss`
+  // The token itself, to forward on calls made to other services on this
+  // principal's behalf (client/downstream.h); never logged or stored.
+  std::string bearer_token;
   absl::Time expiry = absl::InfinitePast();  // `exp`
 
   bool HasRole(Role role) const { return roles.contains(role); }

@@ -13,8 +13,8 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 // The one SQL interface of kaoping. SQL is written once, with PostgreSQL-style
 // positional parameters ($1, $2, …), in the subset SQLite and PostgreSQL

@@ -85,6 +85,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   RETURN_IF_ERROR(ApplyCommonMigrations(*rt->db_, rt->audit_.key()));
   RETURN_IF_ERROR(db::ApplyMigrations(*rt->db_, service, migrations));
   ASSIGN_OR_RETURN(rt->authenticator_, Authenticator::FromConfig(config, clock));
+  ASSIGN_OR_RETURN(rt->identity_, ServiceIdentity::FromConfig(config, service, clock));
   if (redis_url != "none") {
     ASSIGN_OR_RETURN(RedisOptions redis_options, ParseRedisUrl(redis_url));
     rt->relay_ =
@@ -146,6 +147,7 @@ ServiceDeps ServiceRuntime::deps() {
   deps.audit = &audit_;
   deps.outbox = &outbox_;
   deps.idempotency = &idempotency_;
+  deps.identity = identity_.get();
   return deps;
 }
 

@@ -88,6 +88,7 @@ class ServiceRuntime {
   const Clock* clock_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<ServiceIdentity> identity_;
   AuditLog audit_;
   Outbox outbox_;
   IdempotencyStore idempotency_;
