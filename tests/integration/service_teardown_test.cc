@@ -108,7 +108,6 @@ TEST(ServiceTeardownTest, AConsumerRunningAtTeardownStopsBeforeWhatItUses) {
                 }
                 return absl::OkStatus();
               }).ok());
-  runtime.EventsCommitted();
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (consuming->store().applied() < 20 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(5));
