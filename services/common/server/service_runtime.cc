@@ -10,6 +10,7 @@
 #include "services/common/db/migrations.h"
 #include "services/common/log.h"
 #include "services/common/runtime_config.h"
+#include "services/common/server/audit_service.h"
 #include "services/common/status_macros.h"
 #include "services/common/tls/tls_config.h"
 
@@ -165,7 +166,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(
                    config_.GetDuration("shutdown_grace", absl::Seconds(10)));
   ASSIGN_OR_RETURN(options.drain_delay, config_.GetDuration("drain_delay", absl::ZeroDuration()));
   ASSIGN_OR_RETURN(options.credentials, ServerCredentialsFromConfig(config_));
-  return GrpcServer::Start(options, services);
+  ASSIGN_OR_RETURN(OwnedService audit, ServeAuditLog(*this));
+  std::vector<ServedService> served = services;
+  served.push_back({audit.name, audit.service.get()});
+  audit_services_.push_back(std::move(audit.service));
+  return GrpcServer::Start(options, served);
 }
 
 RunningService::~RunningService() {
