@@ -54,7 +54,11 @@ class AuditServiceTest : public ::testing::TestWithParam<StoreKind> {
   }
 
   static ServiceHarness::Who Auditor(const std::string& region = kRegion) {
-    return {.subject = "auditor-1", .roles = {"AUDITOR"}, .regions = {region}};
+    ServiceHarness::Who who;
+    who.subject = "auditor-1";
+    who.roles = {"AUDITOR"};
+    who.regions = {region};
+    return who;
   }
 
   grpc::Status List(const v1::ListAuditRecordsRequest& request,
@@ -144,13 +148,13 @@ TEST_P(AuditServiceTest, ListsNewestFirstPageByPageWithTheChainsLinks) {
 
 TEST_P(AuditServiceTest, FiltersByPrincipalMethodResourceAndTime) {
   Append(kRegion, "admin-1", "kaoping.v1.IndicatorService/CreateIndicatorSet",
-         "regions/510114/campaigns/c1");                                                    // 1
+         "regions/510114/campaigns/c1");  // 1
   Append(kRegion, "admin-2", "kaoping.v1.IndicatorService/UpdateIndicatorSet",
-         "regions/510114/campaigns/c1/forms/f1");                                           // 2
+         "regions/510114/campaigns/c1/forms/f1");  // 2
   Append(kRegion, "admin-1", "kaoping.v1.IndicatorService/UpdateIndicatorSet",
-         "regions/510114/campaigns/c10");                                                   // 3
+         "regions/510114/campaigns/c10");  // 3
   Append(kRegion, "admin-2", "kaoping.v1.IndicatorService/CreateIndicatorSet",
-         "regions/510114/campaigns/c2");                                                    // 4
+         "regions/510114/campaigns/c2");  // 4
   auto listed = [&](const v1::ListAuditRecordsRequest& request) {
     v1::ListAuditRecordsResponse response;
     grpc::Status st = List(request, &response);

@@ -150,12 +150,13 @@ absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,
       std::count_if(under.begin(), under.end(), [](char c) { return (c & 0xC0) != 0x80; }));
   return ReadEntries(
       db,
-      absl::StrCat("SELECT ", kColumns,
-                   " FROM audit_log WHERE region_code = $1 AND seq < $2"
-                   " AND ($3 = '' OR principal = $3) AND ($4 = '' OR method = $4)"
-                   " AND ($5 = '' OR resource = $5 OR substr(resource, 1, CAST($6 AS INTEGER)) = $7)"
-                   " AND time_micros >= $8 AND time_micros < $9"
-                   " ORDER BY seq DESC LIMIT $10"),
+      absl::StrCat(
+          "SELECT ", kColumns,
+          " FROM audit_log WHERE region_code = $1 AND seq < $2"
+          " AND ($3 = '' OR principal = $3) AND ($4 = '' OR method = $4)"
+          " AND ($5 = '' OR resource = $5 OR substr(resource, 1, CAST($6 AS INTEGER)) = $7)"
+          " AND time_micros >= $8 AND time_micros < $9"
+          " ORDER BY seq DESC LIMIT $10"),
       {region_code, before_seq, filter.principal, filter.method, filter.resource, under_chars,
        under, filter.from_micros, filter.until_micros, static_cast<int64_t>(limit)});
 }

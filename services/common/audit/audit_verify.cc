@@ -151,11 +151,11 @@ absl::StatusOr<AuditVerification> VerifyAuditRegion(db::Database& db, absl::stri
                                                     const std::string& region_code,
                                                     AuditHead* head) {
   AuditVerification result;
-  ASSIGN_OR_RETURN(db::Rows rows,
-                   db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
-                     return tx.Query("SELECT seq, hash, seal FROM audit_head WHERE region_code = $1",
-                                     {region_code});
-                   }));
+  ASSIGN_OR_RETURN(
+      db::Rows rows, db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+        return tx.Query("SELECT seq, hash, seal FROM audit_head WHERE region_code = $1",
+                        {region_code});
+      }));
   *head = AuditHead{region_code, 0, AuditGenesisHash(), ""};
   if (rows.empty()) {
     RETURN_IF_ERROR(CheckOrphans(db, region_code, &result));

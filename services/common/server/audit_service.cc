@@ -51,10 +51,9 @@ absl::StatusOr<AuditFilter> FilterOf(const v1::ListAuditRecordsRequest& request)
 // What a page token is bound to: the log and every filter.
 std::string Fingerprint(const v1::ListAuditRecordsRequest& request, const AuditFilter& filter) {
   std::string out;
-  for (absl::string_view part : {absl::string_view(request.parent()),
-                                 absl::string_view(filter.principal),
-                                 absl::string_view(filter.method),
-                                 absl::string_view(filter.resource)}) {
+  for (absl::string_view part :
+       {absl::string_view(request.parent()), absl::string_view(filter.principal),
+        absl::string_view(filter.method), absl::string_view(filter.resource)}) {
     absl::StrAppend(&out, part.size(), ":", part, ";");
   }
   absl::StrAppend(&out, filter.from_micros, ";", filter.until_micros);
@@ -94,10 +93,10 @@ absl::StatusOr<v1::ListAuditRecordsResponse> AuditRecords::List(
   RETURN_IF_ERROR(CheckOwnLog(request.parent()));
   ASSIGN_OR_RETURN(const AuditFilter filter, FilterOf(request));
   const std::string fingerprint = Fingerprint(request, filter);
-  ASSIGN_OR_RETURN(const PageRequest page,
-                   ParsePageRequest(request.page_size() == 0 ? kDefaultAuditPageSize
-                                                             : request.page_size(),
-                                    request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(
+      const PageRequest page,
+      ParsePageRequest(request.page_size() == 0 ? kDefaultAuditPageSize : request.page_size(),
+                       request.page_token(), fingerprint));
   int64_t before = std::numeric_limits<int64_t>::max();
   if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &before)) {
     return absl::InvalidArgumentError("page_token: not a token returned by this query");
@@ -137,8 +136,8 @@ absl::StatusOr<v1::AuditLogVerification> AuditRecords::Verify(
     out.add_problems(found.problems[i]);
   }
   const int64_t total = static_cast<int64_t>(found.problems.size()) + found.more_problems;
-  out.set_problem_count(static_cast<int32_t>(std::min<int64_t>(
-      total, std::numeric_limits<int32_t>::max())));
+  out.set_problem_count(
+      static_cast<int32_t>(std::min<int64_t>(total, std::numeric_limits<int32_t>::max())));
   *out.mutable_verify_time() = ToProtoTimestamp(clock_->Now());
   return out;
 }
@@ -149,8 +148,7 @@ const RpcTable<AuditRecords>& AuditRpcs() {
       v1::AuditService::service_full_name(),
       {
           Rpc(&A::List, CallKind::kAuditedRead,
-              Named("parent", &v1::ListAuditRecordsRequest::parent, kLogPattern),
-              kCountyAuditors),
+              Named("parent", &v1::ListAuditRecordsRequest::parent, kLogPattern), kCountyAuditors),
           Rpc(&A::Verify, CallKind::kAuditedRead,
               Named("name", &v1::VerifyAuditLogRequest::name, kLogPattern), kCountyAuditors),
       });
