@@ -1,4 +1,6 @@
 // Appraisals' two signatures (双签字) and the conclusion they allow.
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -84,6 +86,22 @@ absl::Status ValidateSignRequest(const Principal& caller, const std::string& reg
   if (request.content_sha256().size() != 32) {
     return absl::InvalidArgumentError(
         "content_sha256: required, the 32 bytes SigningPayload.content_sha256 gave");
+  }
+  return absl::OkStatus();
+}
+
+// Locks the keys of the appraisal's signatures, in name order (no two
+// concluders wait on each other): a key revoked while concluding either
+// comes first (and blocks it) or after (and leaves the signatures valid).
+absl::Status LockSignerKeys(db::Transaction& tx, const v1::Appraisal& record) {
+  std::vector<std::string> names;
+  for (const v1::AppraisalSignature& signature : record.signatures()) {
+    names.push_back(signature.signer_key());
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    ASSIGN_OR_RETURN(RegionChild key, ParseRegionChild("signer_key", name, "signerKeys"));
+    RETURN_IF_ERROR(db::LockKey(tx, "signer-key", key.region_code, key.id));
   }
   return absl::OkStatus();
 }
@@ -371,6 +389,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Conclude(const Principal& caller, Audi
           return absl::AbortedError(absl::StrCat(
               request.name(), " changed while evaluations was asked; read it again and retry"));
         }
+        RETURN_IF_ERROR(LockSignerKeys(tx, appraisal.row.record));
         RETURN_IF_ERROR(ConcludableNow(tx, appraisal));
         const int64_t expected_revision = appraisal.row.revision;
         const absl::Time now = deps_.clock->Now();

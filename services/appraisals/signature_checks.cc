@@ -28,7 +28,9 @@ std::string Fault(const v1::AppraisalSignature& signature, const std::optional<v
                         signature.signer(), "'s for ",
                         v1::AppraisalSignature::Role_Name(signature.role()));
   }
-  if (key->has_revoke_time() && Micros(key->revoke_time()) <= Micros(signature.sign_time())) {
+  // Strictly before: a signature is accepted only under the key's lock while it
+  // is ACTIVE, so one stamped with the revocation's own instant came first.
+  if (key->has_revoke_time() && Micros(key->revoke_time()) < Micros(signature.sign_time())) {
     return "key revoked before signing";
   }
   if (!privacy::UnitScope::Of(key->unit()).Covers(context.unit)) {

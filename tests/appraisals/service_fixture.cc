@@ -28,6 +28,9 @@ Who Person(std::string subject, std::string role, std::string region, std::strin
 }
 
 Who Team() { return Person("team-1", "ASSESSMENT_TEAM"); }
+Who TeamOf(const std::string& name) {
+  return Person("team-1", "ASSESSMENT_TEAM", name.substr(8, name.find('/', 8) - 8));
+}
 Who Admin() { return Person("admin-1", "REGION_ADMIN"); }
 Who Auditor() { return Person("auditor-1", "AUDITOR"); }
 Who PartySecretary(std::string unit) { return Person("ps-1", "PARTY_SECRETARY", kCounty, unit); }
@@ -128,8 +131,7 @@ v1::GetAppraisalRequest AppraisalServiceTest::GetRequest(const std::string& name
 
 v1::Appraisal AppraisalServiceTest::MustCreate(const std::string& subject, const std::string& id) {
   v1::Appraisal created;
-  const Who team = Person("team-1", "ASSESSMENT_TEAM", subject.substr(8, 6));
-  EXPECT_TRUE(IsOk(Call(team, &v1::AppraisalService::Stub::CreateAppraisal,
+  EXPECT_TRUE(IsOk(Call(TeamOf(subject), &v1::AppraisalService::Stub::CreateAppraisal,
                         CreateRequest(subject, id), &created)))
       << "creating the appraisal of " << subject;
   return created;
@@ -158,13 +160,13 @@ v1::Appraisal AppraisalServiceTest::MustComplete(const std::string& name, const 
   integrity.set_text("廉洁鉴定：未发现违纪违法问题。");
   EXPECT_TRUE(
       IsOk(Call(discipline, &v1::AppraisalService::Stub::WriteIntegrityAppraisal, integrity)));
-  const v1::Appraisal current = MustGet(name);
+  const v1::Appraisal current = MustGet(name, TeamOf(name));
   v1::WriteConclusionRequest conclusion;
   conclusion.set_name(name);
   conclusion.set_grade(current.content().summary().proposal().grade());
   v1::Appraisal completed;
-  EXPECT_TRUE(
-      IsOk(Call(Team(), &v1::AppraisalService::Stub::WriteConclusion, conclusion, &completed)));
+  EXPECT_TRUE(IsOk(
+      Call(TeamOf(name), &v1::AppraisalService::Stub::WriteConclusion, conclusion, &completed)));
   return completed;
 }
 
@@ -216,7 +218,7 @@ v1::Appraisal AppraisalServiceTest::MustConclude(const std::string& name) {
   request.set_name(name);
   v1::Appraisal concluded;
   EXPECT_TRUE(
-      IsOk(Call(Team(), &v1::AppraisalService::Stub::ConcludeAppraisal, request, &concluded)))
+      IsOk(Call(TeamOf(name), &v1::AppraisalService::Stub::ConcludeAppraisal, request, &concluded)))
       << "concluding " << name;
   return concluded;
 }

@@ -39,7 +39,9 @@ inline constexpr char kServicePrefix[] = "kaoping.v1.AppraisalService/";
 
 Who Person(std::string subject, std::string role, std::string region = kCounty,
            std::string unit = "", std::string cadre = "");
-Who Team();                                          // team-1, ASSESSMENT_TEAM
+Who Team();  // team-1, ASSESSMENT_TEAM
+// team-1 of the region of `name` (regions/{region}/…).
+Who TeamOf(const std::string& name);
 Who Admin();                                         // admin-1, REGION_ADMIN
 Who Auditor();                                       // auditor-1, AUDITOR
 Who PartySecretary(std::string unit = kUnit1);       // ps-1
