@@ -114,6 +114,11 @@ enum class Reach {
   kOwn,    // the cadre's own: the self-check and identifying fields until CONCLUDED
 };
 
+// The caller's `cadre` claim is the appraisal's cadre.
+bool IsOwnAppraisal(const Principal& principal, const AppraisalFacts& appraisal);
+
+// The cadre's own appraisal is reached only as its CADRE (kOwn), whatever
+// other roles the caller holds (回避). Otherwise
 // ASSESSMENT_TEAM, REGION_ADMIN and AUDITOR reach every appraisal of the
 // county; PARTY_SECRETARY and DISCIPLINE_SECRETARY those whose unit their
 // `unit` claim covers (privacy::UnitScope: empty covers none, "*" every

@@ -74,6 +74,10 @@ absl::StatusOr<StoredAppraisal> Appraisals::LoadRow(db::Transaction& tx, const P
   ASSIGN_OR_RETURN(RegionChild id, ParseRegionChild(ref.name_field, ref.name, "appraisals"));
   ASSIGN_OR_RETURN(StoredAppraisal row, store_.Get(tx, id.region_code, id.id));
   const Reach found = ReachOf(rule, caller, FactsOf(row));
+  if (found == Reach::kNone && IsOwnAppraisal(caller, FactsOf(row))) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(ref.name, " is your own appraisal: you act on it only as its cadre"));
+  }
   if (found == Reach::kNone) {
     // As if it did not exist: a secretary of another unit, another cadre.
     return absl::NotFoundError(absl::StrCat(ref.name, " not found"));
@@ -135,6 +139,9 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::List(
   items.reserve(rows.size());
   for (StoredAppraisal& row : rows) {
     const Reach reach = ReachOf(kReaders, caller, FactsOf(row));
+    if (reach == Reach::kNone) {
+      continue;  // the caller's own, met through another role (回避)
+    }
     ASSIGN_OR_RETURN(Working appraisal, Open(std::move(row)));
     v1::Appraisal item = Assemble(appraisal);
     ShowAs(reach, item);

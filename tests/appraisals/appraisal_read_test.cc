@@ -131,6 +131,37 @@ TEST_P(AppraisalReadTest, OthersSeeNothingAndLearnNothing) {
                       grpc::StatusCode::NOT_FOUND));
 }
 
+TEST_P(AppraisalReadTest, NobodyActsOnTheirOwnAppraisalInAnotherCapacity) {
+  const v1::Appraisal created = MustCreate();
+  MustComplete(created.name());
+  // The township's party secretary is also the cadre appraised (回避).
+  Who secretary_and_cadre = PartySecretary("*");
+  secretary_and_cadre.roles = {"PARTY_SECRETARY", "CADRE"};
+  secretary_and_cadre.cadre = kCadre1;
+  const v1::Appraisal read = MustGet(created.name(), secretary_and_cadre);
+  EXPECT_EQ(read.content().grade(), v1::GRADE_UNSPECIFIED) << "read as the cadre only";
+  EXPECT_TRUE(read.content().party_opinion().empty());
+  v1::ListAppraisalsRequest by_grade = ListRequest();
+  by_grade.set_grade(v1::FAIRLY_GOOD);
+  EXPECT_TRUE(HasCode(Call(secretary_and_cadre, &Stub::ListAppraisals, by_grade),
+                      grpc::StatusCode::PERMISSION_DENIED, "grade"));
+  const Signer own =
+      MustRegister(secretary_and_cadre, v1::AppraisalSignature::PARTY_SECRETARY, "*");
+  const std::string before = Footprint();
+  v1::WritePartyOpinionRequest opinion;
+  opinion.set_name(created.name());
+  opinion.set_text("自己写自己的党委意见");
+  EXPECT_TRUE(HasCode(Call(secretary_and_cadre, &Stub::WritePartyOpinion, opinion),
+                      grpc::StatusCode::PERMISSION_DENIED, "your own appraisal"));
+  EXPECT_TRUE(HasCode(SignAs(own, created.name()), grpc::StatusCode::PERMISSION_DENIED,
+                      "your own appraisal"));
+  // Without the CADRE role, their own appraisal is not among what they list.
+  Who secretary_only = secretary_and_cadre;
+  secretary_only.roles = {"PARTY_SECRETARY"};
+  EXPECT_TRUE(Listed(secretary_only, ListRequest()).empty());
+  EXPECT_EQ(Footprint(), before);
+}
+
 TEST_P(AppraisalReadTest, EveryReadIsAudited) {
   const v1::Appraisal created = MustCreate();
   const size_t before = AuditRows().size();

@@ -63,7 +63,7 @@ struct MatrixSubject {
   // The unit the resources belong to, where they belong to one.
   std::string own_unit = "regions/510100/units/u-1";
   std::string other_unit = "regions/510100/units/u-2";
-  // The `cadre` claim every caller carries: the cadre the resources are
+  // The `cadre` claim of the CADRE callers: the cadre the resources are
   // about, so that a CADRE reaches what is their own.
   std::string own_cadre;
   // A request for `method` (serialized) that an admitted caller's call
