@@ -59,14 +59,7 @@ TEST_P(AppraisalConcurrencyTest, OneCreatorPerSubjectWins) {
 }
 
 TEST_P(AppraisalConcurrencyTest, OneConcluderConcludesAndTheEventGoesOutOnce) {
-  const v1::Appraisal created = MustCreate();
-  MustComplete(created.name());
-  const Signer party =
-      MustRegister(PartySecretary(), v1::AppraisalSignature::PARTY_SECRETARY, kUnit1);
-  const Signer discipline =
-      MustRegister(DisciplineSecretary(), v1::AppraisalSignature::DISCIPLINE_SECRETARY, kUnit1);
-  ASSERT_TRUE(IsOk(SignAs(party, created.name())));
-  ASSERT_TRUE(IsOk(SignAs(discipline, created.name())));
+  const v1::Appraisal created = MustSigned();
   const std::vector<grpc::Status> statuses = Race([&](int) {
     v1::ConcludeAppraisalRequest request;
     request.set_name(created.name());

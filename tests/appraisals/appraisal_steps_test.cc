@@ -26,18 +26,6 @@ class AppraisalStepsTest : public AppraisalServiceTest {
     request.set_name(name);
     return request;
   }
-  // An appraisal with every section written and both signatures (ps-1, ds-1).
-  v1::Appraisal MustSigned(const std::string& subject = kSubject1) {
-    const v1::Appraisal created = MustCreate(subject);
-    MustComplete(created.name());
-    const Signer party =
-        MustRegister(PartySecretary(), v1::AppraisalSignature::PARTY_SECRETARY, kUnit1);
-    const Signer discipline =
-        MustRegister(DisciplineSecretary(), v1::AppraisalSignature::DISCIPLINE_SECRETARY, kUnit1);
-    EXPECT_TRUE(IsOk(SignAs(party, created.name())));
-    EXPECT_TRUE(IsOk(SignAs(discipline, created.name())));
-    return MustGet(created.name());
-  }
 };
 KAOPING_APPRAISAL_STORES(AppraisalStepsTest);
 

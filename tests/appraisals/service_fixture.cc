@@ -213,6 +213,18 @@ grpc::Status AppraisalServiceTest::SignAs(const Signer& signer, const std::strin
   return Call(signer.who, &v1::AppraisalService::Stub::SignAppraisal, request, out);
 }
 
+v1::Appraisal AppraisalServiceTest::MustSigned(const std::string& subject) {
+  const v1::Appraisal created = MustCreate(subject);
+  MustComplete(created.name());
+  const Signer party =
+      MustRegister(PartySecretary(), v1::AppraisalSignature::PARTY_SECRETARY, kUnit1);
+  const Signer discipline =
+      MustRegister(DisciplineSecretary(), v1::AppraisalSignature::DISCIPLINE_SECRETARY, kUnit1);
+  EXPECT_TRUE(IsOk(SignAs(party, created.name())));
+  EXPECT_TRUE(IsOk(SignAs(discipline, created.name())));
+  return MustGet(created.name());
+}
+
 v1::Appraisal AppraisalServiceTest::MustConclude(const std::string& name) {
   v1::ConcludeAppraisalRequest request;
   request.set_name(name);

@@ -112,6 +112,9 @@ class AppraisalServiceTest : public ::testing::TestWithParam<::kaoping::testing:
   // The signer fetches the payload, signs its bytes and sends the signature.
   grpc::Status SignAs(const Signer& signer, const std::string& name, v1::Appraisal* out = nullptr,
                       v1::AppraisalSignature::Role role = v1::AppraisalSignature::ROLE_UNSPECIFIED);
+  // Every section written (MustComplete) and signed by ps-1 and ds-1 with
+  // keys of unit u-1 registered here.
+  v1::Appraisal MustSigned(const std::string& subject = kSubject1);
   v1::Appraisal MustConclude(const std::string& name);
   // The whole flow for `subject` (ps-1 and ds-1 sign with keys registered here).
   v1::Appraisal MustConcluded(const std::string& subject = kSubject1);
