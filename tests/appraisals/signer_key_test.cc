@@ -80,6 +80,23 @@ TEST_P(SignerKeyTest, AnSm2KeyIsStoredAsItsUncompressedPoint) {
   EXPECT_EQ(registered.fingerprint(), HexEncode(Sha256(sm2.public_key().der())));
 }
 
+TEST_P(SignerKeyTest, ARegistrationReplayedReturnsTheFirstAndWritesNothing) {
+  v1::CreateSignerKeyRequest request = Request(
+      Generated(signing::Algorithm::kSm2).public_key().ToPem(), v1::SignatureAlgorithm::SM2_SM3);
+  request.set_request_id("register-ps-1");
+  v1::SignerKey first;
+  ASSERT_TRUE(IsOk(Call(Admin(), &Stub::CreateSignerKey, request, &first)));
+  const std::string after_first = Footprint();
+  v1::SignerKey again;
+  ASSERT_TRUE(IsOk(Call(Admin(), &Stub::CreateSignerKey, request, &again)));
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(again.fingerprint(), first.fingerprint());
+  EXPECT_EQ(Footprint(), after_first);
+  request.mutable_signer_key()->set_display_name("另一个名字");
+  EXPECT_TRUE(HasCode(Call(Admin(), &Stub::CreateSignerKey, request),
+                      grpc::StatusCode::INVALID_ARGUMENT, "request_id"));
+}
+
 TEST_P(SignerKeyTest, BadFieldsAreNamedAndNothingIsWritten) {
   const std::string ed25519 = Generated(signing::Algorithm::kEd25519).public_key().ToPem();
   const std::string sm2 = Generated(signing::Algorithm::kSm2).public_key().ToPem();
