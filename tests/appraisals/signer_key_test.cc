@@ -1,8 +1,9 @@
 // The signer key registry on SQLite and PostgreSQL: a key of either
 // algorithm registered in any form (PEM, DER, raw; an SM2 point
-// compressed), stored raw with the fingerprint `openssl pkey -pubin
+// compressed in its SubjectPublicKeyInfo), stored raw with the fingerprint `openssl pkey -pubin
 // -outform DER | sha256sum` prints, once per region; every bad field named;
 // revocation once, with a reason; lists by person, role and state.
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/appraisals/signing/private_key.h"
 #include "services/common/crypto.h"
@@ -69,9 +70,11 @@ TEST_P(SignerKeyTest, AnSm2KeyIsStoredAsItsUncompressedPoint) {
   const signing::PrivateKey sm2 = Generated(signing::Algorithm::kSm2);
   const std::string& raw = sm2.public_key().raw();
   ASSERT_EQ(raw.size(), 65u);
-  // The compressed point: 0x02 or 0x03 by Y's parity, then X.
+  // A SubjectPublicKeyInfo holding the compressed point: 02 or 03 by Y's
+  // parity, then X.
   const std::string compressed =
-      absl::StrCat(std::string(1, (raw[64] & 1) ? '\x03' : '\x02'), raw.substr(1, 32));
+      absl::StrCat(absl::HexStringToBytes("3039301306072a8648ce3d020106082a811ccf5501822d032200"),
+                   std::string(1, (raw[64] & 1) ? '\x03' : '\x02'), raw.substr(1, 32));
   v1::SignerKey registered;
   ASSERT_TRUE(IsOk(Call(Admin(), &Stub::CreateSignerKey,
                         Request(compressed, v1::SignatureAlgorithm::SM2_SM3), &registered)));

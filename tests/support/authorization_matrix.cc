@@ -146,7 +146,8 @@ absl::StatusOr<std::string> StoreFootprint(db::Database& db) {
         std::string out;
         for (const db::Row& table : tables) {
           const std::string& name = table[0].AsText();
-          if (name == "audit_log" || name == "audit_head" || name == "schema_migrations") {
+          if (name == "audit_log" || name == "audit_head" || name == "audit_region_set" ||
+              name == "schema_migrations") {
             continue;
           }
           ASSIGN_OR_RETURN(db::Rows rows, tx.Query(absl::StrCat("SELECT * FROM ", name)));
