@@ -107,6 +107,7 @@ Fixture& Shared() {
     f->evaluations.AddCampaign("regions/510114/campaigns/2026-annual");
     f->evaluations.AddSubject(kSubject, "regions/510114/cadres/c-1", kUnit);
     f->evaluations.Install(*f->mock);
+    ::testing::Mock::AllowLeak(f->mock.get());  // the fixture lives until the process ends
     ServiceHarness::Options options;
     options.store = kaoping::testing::StoreKind::kSqlite;
     options.config = {{"evaluations_address", "unused:1"}};
