@@ -51,6 +51,24 @@ struct NoSecrets {
   void operator()(const google::protobuf::Message&) const {}
 };
 
+namespace idempotency_internal {
+
+inline IdempotencyKey KeyOf(const AuditScope& audit, const std::string& request_id) {
+  return {audit.region_code(), std::string(audit.principal()), std::string(audit.method()),
+          request_id};
+}
+
+template <typename Response>
+absl::StatusOr<Response> Parse(const std::string& remembered) {
+  Response response;
+  if (!response.ParseFromString(remembered)) {
+    return absl::DataLossError("a remembered response does not parse");
+  }
+  return response;
+}
+
+}  // namespace idempotency_internal
+
 // Runs `write` (a transaction body returning StatusOr<Response>) at most
 // once per request_id of the caller, method and region (all taken from
 // `audit`, which the runtime has set):
@@ -76,17 +94,12 @@ auto IdempotentCreate(db::Database& db, const IdempotencyStore& store, AuditScop
   if (request_id.empty()) {
     return db::RunInTransaction(db, db::Access::kReadWrite, write);
   }
-  const IdempotencyKey key{audit.region_code(), std::string(audit.principal()),
-                           std::string(audit.method()), request_id};
+  const IdempotencyKey key = idempotency_internal::KeyOf(audit, request_id);
   auto once = [&](db::Transaction& tx) -> absl::StatusOr<Response> {
     ASSIGN_OR_RETURN(std::optional<std::string> previous, store.Lookup(tx, key, request));
     if (previous.has_value()) {
-      Response replayed;
-      if (!replayed.ParseFromString(*previous)) {
-        return absl::DataLossError("a remembered response does not parse");
-      }
       audit.NothingWritten();
-      return replayed;
+      return idempotency_internal::Parse<Response>(*previous);
     }
     ASSIGN_OR_RETURN(Response created, write(tx));
     Response remembered = created;
@@ -100,6 +113,37 @@ auto IdempotentCreate(db::Database& db, const IdempotencyStore& store, AuditScop
     result = db::RunInTransaction(db, db::Access::kReadWrite, once);
   }
   return result;
+}
+
+// The response remembered for `request_id` of the caller, method and region
+// (all from `audit`), looked up in a read transaction of its own; nullopt
+// when there is none (or request_id is empty). For a creating call that
+// must ask another service before it can write: looked up first, a retry
+// after a lost answer gets the first result without asking again, even
+// while that service is down. IdempotentCreate still guards the write
+// itself. A caller that returns the remembered response says
+// audit.NothingWritten(): the first call was audited.
+template <typename Response>
+absl::StatusOr<std::optional<Response>> RememberedResponse(db::Database& db,
+                                                           const IdempotencyStore& store,
+                                                           const AuditScope& audit,
+                                                           const google::protobuf::Message& request,
+                                                           const std::string& request_id) {
+  RETURN_IF_ERROR(ValidateRequestId(request_id));
+  if (request_id.empty()) {
+    return std::optional<Response>();
+  }
+  const IdempotencyKey key = idempotency_internal::KeyOf(audit, request_id);
+  return db::RunInTransaction(
+      db, db::Access::kReadOnly,
+      [&](db::Transaction& tx) -> absl::StatusOr<std::optional<Response>> {
+        ASSIGN_OR_RETURN(std::optional<std::string> previous, store.Lookup(tx, key, request));
+        if (!previous.has_value()) {
+          return std::optional<Response>();
+        }
+        ASSIGN_OR_RETURN(Response replayed, idempotency_internal::Parse<Response>(*previous));
+        return std::optional<Response>(std::move(replayed));
+      });
 }
 
 }  // namespace kaoping

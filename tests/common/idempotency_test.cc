@@ -1,6 +1,7 @@
 // IdempotentCreate on both stores: a replay returns the first response
 // with its secrets redacted and writes nothing; another request under the
 // same id is refused; concurrent twins all get the one result.
+// RememberedResponse finds the first response before anything is written.
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -174,6 +175,36 @@ TEST_P(IdempotencyTest, ConcurrentTwinsAllGetTheOneResult) {
   EXPECT_EQ(with_code, 1) << "only the call that created it shows the code";
   EXPECT_EQ(Count("invitations"), 1);
   EXPECT_EQ(Count("idempotency_keys"), 1);
+}
+
+TEST_P(IdempotencyTest, RememberedResponseIsLookedUpBeforeAnyWrite) {
+  AuditScope audit(&log_, "admin-510114", kMethod);
+  audit.SetResource("510114", "regions/510114/campaigns/2026-annual");
+  absl::StatusOr<std::optional<v1::Invitation>> before =
+      RememberedResponse<v1::Invitation>(*db_, store_, audit, Request("req-1"), "req-1");
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_FALSE(before->has_value()) << "nothing remembered yet";
+
+  absl::StatusOr<v1::Invitation> first = CreateAs(Request("req-1"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<std::optional<v1::Invitation>> after =
+      RememberedResponse<v1::Invitation>(*db_, store_, audit, Request("req-1"), "req-1");
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_TRUE(after->has_value());
+  EXPECT_EQ((*after)->name(), first->name());
+  EXPECT_EQ((*after)->access_code(), "") << "the remembered response is the redacted one";
+
+  EXPECT_EQ(
+      RememberedResponse<v1::Invitation>(*db_, store_, audit, Request("req-1", "public-2"), "req-1")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument)
+      << "another request under the same id";
+  absl::StatusOr<std::optional<v1::Invitation>> none =
+      RememberedResponse<v1::Invitation>(*db_, store_, audit, Request(""), "");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value()) << "no request_id, nothing to look up";
+  EXPECT_EQ(writes_.load(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStores, IdempotencyTest,

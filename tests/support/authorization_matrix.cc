@@ -112,6 +112,9 @@ ExpectedOutcome Expect(const MatrixRpc& rpc, const MatrixCaller& caller) {
                                      : absl::StatusCode::kPermissionDenied,
             regional && covers};
   }
+  if (rpc.stored_unit_roles.contains(caller.role) && caller.unit != UnitPlacement::kOwnUnit) {
+    return {absl::StatusCode::kNotFound, regional && covers};
+  }
   return {absl::StatusCode::kOk, regional && rpc.kind != CallKind::kRead};
 }
 
@@ -123,6 +126,7 @@ ServiceHarness::Who WhoIs(const MatrixSubject& subject, const MatrixRpc& rpc,
   who.roles = {std::string(RoleName(caller.role))};
   who.regions = {CallerRegion(subject.region, caller.placement)};
   who.unit = caller.unit == UnitPlacement::kOwnUnit ? subject.own_unit : subject.other_unit;
+  who.cadre = caller.role == Role::kCadre ? subject.own_cadre : "";
   if (caller.with_scope) {
     who.scopes = {rpc.rule.system_scope.empty() ? std::string("unrelated:read")
                                                 : std::string(rpc.rule.system_scope)};
@@ -142,7 +146,8 @@ absl::StatusOr<std::string> StoreFootprint(db::Database& db) {
         std::string out;
         for (const db::Row& table : tables) {
           const std::string& name = table[0].AsText();
-          if (name == "audit_log" || name == "audit_head" || name == "schema_migrations") {
+          if (name == "audit_log" || name == "audit_head" || name == "audit_region_set" ||
+              name == "schema_migrations") {
             continue;
           }
           ASSIGN_OR_RETURN(db::Rows rows, tx.Query(absl::StrCat("SELECT * FROM ", name)));
@@ -184,7 +189,10 @@ std::vector<std::string> RunAuthorizationMatrix(ServiceHarness& harness,
       ++cell;
       const std::string name = CellName(rpc, caller);
       const ExpectedOutcome expected = Expect(rpc, caller);
-      absl::StatusOr<std::string> request = subject.valid_request(rpc.method, cell);
+      const ServiceHarness::Who who = WhoIs(subject, rpc, caller);
+      absl::StatusOr<std::string> request = subject.valid_request_for
+                                                ? subject.valid_request_for(rpc.method, cell, who)
+                                                : subject.valid_request(rpc.method, cell);
       if (!request.ok()) {
         fail(absl::StrCat(name, ": no request: ", request.status().ToString()));
         continue;
@@ -194,7 +202,7 @@ std::vector<std::string> RunAuthorizationMatrix(ServiceHarness& harness,
           refused ? StoreFootprint(db) : absl::StatusOr<std::string>("");
       absl::StatusOr<int64_t> audit_before = AuditEntries(db, "");
       absl::StatusOr<int64_t> region_before = AuditEntries(db, subject.region);
-      const std::string token = harness.Token(WhoIs(subject, rpc, caller));
+      const std::string token = harness.Token(who);
       absl::StatusOr<std::string> answer =
           CallRaw(*harness.channel(), absl::StrCat("/", rpc.method), *request,
                   {{"authorization", absl::StrCat("Bearer ", token)}}, absl::Seconds(30));

@@ -28,6 +28,12 @@ struct MatrixRpc {
   std::string method;  // "kaoping.v1.IndicatorService/CreateIndicatorSet"
   CallKind kind = CallKind::kRead;
   Rule rule;
+  // Roles of rule.roles that the domain admits only for the units their
+  // `unit` claim covers, where the unit is stored with the resource rather
+  // than named by it (an appraisal: its cadre's unit). A caller of another
+  // unit may not learn that the resource exists: NOT_FOUND. Set by the
+  // service's test; the table cannot say it.
+  RoleSet stored_unit_roles;
 };
 
 // The rows of a table, as the matrix needs them.
@@ -57,10 +63,18 @@ struct MatrixSubject {
   // The unit the resources belong to, where they belong to one.
   std::string own_unit = "regions/510100/units/u-1";
   std::string other_unit = "regions/510100/units/u-2";
+  // The `cadre` claim of the CADRE callers: the cadre the resources are
+  // about, so that a CADRE reaches what is their own.
+  std::string own_cadre;
   // A request for `method` (serialized) that an admitted caller's call
   // answers OK. It may prepare state first (as a privileged caller); `cell`
   // differs on every call, for fresh resources to write.
   std::function<absl::StatusOr<std::string>(const std::string& method, int cell)> valid_request;
+  // Instead of valid_request when set, for requests that depend on who
+  // calls (a signature made with the caller's own key).
+  std::function<absl::StatusOr<std::string>(const std::string& method, int cell,
+                                            const ServiceHarness::Who& caller)>
+      valid_request_for;
 };
 
 struct ExpectedOutcome {

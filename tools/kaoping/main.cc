@@ -8,6 +8,7 @@
 //   kaoping audit-checkpoint DATABASE_URL [--key-file AUDIT_KEY_FILE]
 //   kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE] [--checkpoint FILE]
 //   kaoping methods
+//   kaoping keygen, kaoping sign   (sign_command.h: a signer's key and signature)
 // call and health take --tls-ca FILE [--tls-cert FILE --tls-key FILE]
 // [--tls-server-name NAME], before or after the command.
 #include <cstdio>
@@ -33,6 +34,7 @@
 #include "services/common/client/generic_call.h"
 #include "services/common/db/database.h"
 #include "services/common/tls/tls_config.h"
+#include "tools/kaoping/sign_command.h"
 
 namespace {
 
@@ -47,7 +49,9 @@ constexpr char kUsage[] =
     "      [--tls-server-name NAME]\n"
     "  kaoping audit-checkpoint DATABASE_URL [--key-file AUDIT_KEY_FILE]   (prints a checkpoint)\n"
     "  kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE] [--checkpoint FILE]\n"
-    "  kaoping methods\n";
+    "  kaoping methods\n"
+    "  kaoping keygen ... | kaoping sign ...   (signer keys, appraisal signatures; see `kaoping\n"
+    "      keygen` and `kaoping sign` without arguments)\n";
 
 int Fail(const std::string& message) {
   std::cerr << "kaoping: " << message << "\n";
@@ -311,6 +315,8 @@ int Methods() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && kaoping::cli::IsSignCommand(argv[1]))
+    return kaoping::cli::RunSignCommand(argc, argv);
   auto args = ParseArgs(argc, argv);
   if (!args.ok() || args->command.empty()) {
     std::cerr << (args.ok() ? "" : absl::StrCat("kaoping: ", args.status().message(), "\n"))
