@@ -11,12 +11,15 @@
 //
 //   bench/run                                  (Release build)
 //   build/bench/bench/runtime/kaoping_runtime_bench [--seconds=6] [--only=noop|read]
-// (--only: one kind, on 4 client threads, for profiling with perf.)
+//       [--set=KEY=VALUE ...]
+// (--only: one kind, on 4 client threads, for profiling with perf; --set: a
+// runtime configuration key, e.g. --set=handler_threads=4, to measure it.)
 #include <time.h>
 
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -133,9 +136,10 @@ std::array<Totals, 2> Measure(ServiceHarness& harness, const std::string& token,
   return totals;
 }
 
-std::unique_ptr<ServiceHarness> Start() {
+std::unique_ptr<ServiceHarness> Start(const std::map<std::string, std::string>& config) {
   ServiceHarness::Options options;
   options.store = kaoping::testing::StoreKind::kSqlite;
+  options.config = config;
   auto harness = ServiceHarness::Start("indicators", kaoping::indicators::Migrations(),
                                        kaoping::indicators::IndicatorServices, options);
   if (!harness.ok()) {
@@ -153,15 +157,19 @@ int main(int argc, char** argv) {
   kaoping::InitLogging("bench", kaoping::LogLevel::kWarning);
   double seconds = 6;
   std::string only;
+  std::map<std::string, std::string> config;
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg(argv[i]);
     if (absl::StartsWith(arg, "--seconds=")) {
       (void)absl::SimpleAtod(arg.substr(10), &seconds);
     } else if (absl::StartsWith(arg, "--only=")) {
       only = std::string(arg.substr(7));
+    } else if (absl::StartsWith(arg, "--set=") && arg.find('=', 6) != absl::string_view::npos) {
+      const size_t eq = arg.find('=', 6);
+      config[std::string(arg.substr(6, eq - 6))] = std::string(arg.substr(eq + 1));
     }
   }
-  std::unique_ptr<ServiceHarness> harness = Start();
+  std::unique_ptr<ServiceHarness> harness = Start(config);
   ServiceHarness::Who reader;
   reader.subject = "reader";
   reader.roles = {"RATER"};

@@ -45,6 +45,7 @@ constexpr absl::string_view kRuntimeKeys[] = {
     "service_token_file",
     "service_regions",
     "service_scopes",
+    "metrics_address",
 };
 
 absl::Status RequiredOutsideLocal(const Config& config, absl::string_view key,

@@ -10,8 +10,8 @@
 #include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/http/metrics_endpoint.h"
-#include "services/common/http/service_metrics.h"
 #include "services/common/metrics/rpc_metrics.h"
+#include "services/common/server/service_metrics.h"
 #include "tests/gateway/http_client.h"
 #include "tests/support/shared_servers.h"
 
@@ -103,6 +103,25 @@ TEST(RpcMetricsTest, RecordsCallsQueueDepthAndOutboxLag) {
   EXPECT_THAT(text, HasSubstr("kaoping_outbox_pending_events 12\n"));
 }
 
+TEST(RpcMetricsTest, AMethodsHandleRecordsIntoTheSameSeries) {
+  Registry registry;
+  RpcMetrics rpc(registry);
+  RpcMetrics::Method method(&rpc, "kaoping.v1.IndicatorService/ListIndicatorSets");
+  rpc.RecordCall("kaoping.v1.IndicatorService/ListIndicatorSets", absl::StatusCode::kOk,
+                 absl::Milliseconds(1));
+  method.Record(absl::StatusCode::kOk, absl::Milliseconds(2));
+  method.Record(absl::StatusCode::kPermissionDenied, absl::Milliseconds(2));
+  // A code outside gRPC's set counts as UNKNOWN rather than indexing past the end.
+  method.Record(static_cast<absl::StatusCode>(99), absl::Milliseconds(2));
+  const std::string text = registry.Render();
+  const std::string series = "{method=\"kaoping.v1.IndicatorService/ListIndicatorSets\"";
+  EXPECT_THAT(text, HasSubstr("kaoping_rpc_calls_total" + series + ",code=\"OK\"} 2"));
+  EXPECT_THAT(text,
+              HasSubstr("kaoping_rpc_calls_total" + series + ",code=\"PERMISSION_DENIED\"} 1"));
+  EXPECT_THAT(text, HasSubstr("kaoping_rpc_calls_total" + series + ",code=\"UNKNOWN\"} 1"));
+  EXPECT_THAT(text, HasSubstr("kaoping_rpc_duration_seconds_count" + series + "} 4"));
+}
+
 TEST(MetricsEndpointTest, ServesTheRegistryOnMetricsAddress) {
   Registry registry;
   registry.AddCounter("kaoping_x_total", "X.").With({}).Increment();
@@ -131,8 +150,8 @@ TEST(ServiceMetricsTest, ServesRpcMetricsAndTheOutboxLagOfTheStore) {
   auto db = db::OpenDatabase(*url, db::DatabaseOptions{});
   ASSERT_TRUE(db.ok()) << db.status();
   ASSERT_TRUE(db::ApplyMigrations(**db, "common", CommonMigrations()).ok());
-  auto metrics =
-      http::ServiceMetrics::Start(*Config::FromText("metrics_address = 127.0.0.1:0"), db->get());
+  auto metrics = ::kaoping::ServiceMetrics::Start(
+      *Config::FromText("metrics_address = 127.0.0.1:0"), db->get());
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   (*metrics)->rpc().RecordCall("kaoping.v1.IndicatorService/GetIndicatorSet", absl::StatusCode::kOk,
                                absl::Milliseconds(2));

@@ -79,7 +79,7 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   const std::string config = absl::StrCat(
       "profile = local\nlisten_address = 127.0.0.1:0\ndatabase_url = ", database,
       "\nredis_url = none\njwt_key_file = ", dir_, "/jwt.key\njwt_issuer = kaoping-local\n",
-      "audit_key_file = ", dir_, "/audit.key\n");
+      "audit_key_file = ", dir_, "/audit.key\nmetrics_address = 127.0.0.1:0\n");
   auto process = testing::ServiceProcess::Start(KAOPING_INDICATORS_BINARY, dir_, "server", config);
   ASSERT_TRUE(process.ok()) << process.status();
   const std::string address = process->address();
@@ -135,6 +135,26 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   EXPECT_THAT(audit_out, ::testing::ContainsRegex("\"intact\": ?true"));
   EXPECT_THAT(audit_out, ::testing::ContainsRegex("\"recordCount\": ?\"3\""));
   unsetenv("KAOPING_TOKEN");
+
+  // The calls just made, on the process's /metrics (the port it logged).
+  const std::string marker = "\"metrics\":\"";
+  const std::string log = process->Log();
+  const size_t at = log.find(marker);
+  ASSERT_NE(at, std::string::npos) << log;
+  const size_t start = at + marker.size();
+  const std::string metrics_address = log.substr(start, log.find('"', start) - start);
+  ASSERT_FALSE(metrics_address.empty()) << log;
+  auto [scraped, scraped_out] =
+      Run({"curl", "-sS", "--fail", absl::StrCat("http://", metrics_address, "/metrics")});
+  ASSERT_EQ(scraped, 0) << scraped_out;
+  EXPECT_THAT(scraped_out, HasSubstr("kaoping_rpc_calls_total{method=\"kaoping.v1."
+                                     "IndicatorService/PublishIndicatorSet\",code=\"OK\"} 1"));
+  EXPECT_THAT(scraped_out, HasSubstr("kaoping_rpc_calls_total{method=\"kaoping.v1.IndicatorService/"
+                                     "PublishIndicatorSet\",code=\"FAILED_PRECONDITION\"} 1"));
+  EXPECT_THAT(scraped_out, HasSubstr("kaoping_rpc_duration_seconds_count{method=\"kaoping.v1."
+                                     "IndicatorService/CreateIndicatorSet\"} 1"));
+  EXPECT_THAT(scraped_out, HasSubstr("kaoping_rpc_queue_depth 0\n"));
+  EXPECT_THAT(scraped_out, HasSubstr("kaoping_outbox_pending_events "));
 
   process->Signal(SIGTERM);
   auto exit_code = process->WaitForExit(absl::Seconds(60));

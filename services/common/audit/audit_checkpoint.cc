@@ -1,6 +1,6 @@
 #include "services/common/audit/audit_checkpoint.h"
 
-#include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -10,6 +10,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/common/crypto.h"
 #include "services/common/log.h"
+#include "services/common/numeric.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping {
@@ -66,14 +67,14 @@ absl::StatusOr<AuditCheckpoint> FromStruct(const google::protobuf::Struct& objec
     const auto* region = Field(value.struct_value(), "region");
     const auto* seq = Field(value.struct_value(), "seq");
     const auto* hash = Field(value.struct_value(), "hash");
-    if (region == nullptr || seq == nullptr || hash == nullptr || seq->number_value() < 0 ||
-        seq->number_value() != std::floor(seq->number_value())) {
+    const std::optional<int64_t> count =
+        seq == nullptr ? std::nullopt : ExactInt64(seq->number_value());
+    if (region == nullptr || !count.has_value() || hash == nullptr || *count < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("checkpoint: heads[", checkpoint.heads.size(),
                        "] needs \"region\", \"seq\" (a count) and \"hash\""));
     }
-    checkpoint.heads.push_back({region->string_value(), static_cast<int64_t>(seq->number_value()),
-                                hash->string_value(), ""});
+    checkpoint.heads.push_back({region->string_value(), *count, hash->string_value(), ""});
   }
   return checkpoint;
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/db/postgres_database.h"
 #include "services/common/db/sqlite_database.h"
+#include "services/common/numeric.h"
 
 namespace kaoping::db {
 namespace {
@@ -28,7 +29,7 @@ int64_t Value::AsInt() const {
     return *i;
   }
   if (const auto* d = std::get_if<double>(&v_)) {
-    return static_cast<int64_t>(*d);
+    return SaturatingInt64(*d);
   }
   return 0;
 }

@@ -52,7 +52,8 @@ class Value {
   bool is_blob() const { return std::holds_alternative<Blob>(v_); }
 
   // Accessors convert where the meaning is unambiguous (an integer read as a
-  // double); a NULL reads as 0 or "".
+  // double); a NULL reads as 0 or "". A double read as an integer is
+  // truncated and clamped to int64_t, NaN as 0 (SaturatingInt64).
   int64_t AsInt() const;
   double AsDouble() const;
   const std::string& AsText() const;

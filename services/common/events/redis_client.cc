@@ -131,10 +131,11 @@ absl::Status RedisClient::EnsureConnected() {
   }
   redisSetTimeout(c, absl::ToTimeval(options_.command_timeout));
   context_ = c;
-  auto run = [&](std::vector<std::string> args) -> absl::Status {
+  // `c`, not context_: the lock analysis does not follow mutex_ into a lambda.
+  auto run = [c](std::vector<std::string> args) -> absl::Status {
     Argv argv(args);
     auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(context_, argv.count(), argv.data.data(), argv.sizes.data()));
+        redisCommandArgv(c, argv.count(), argv.data.data(), argv.sizes.data()));
     if (reply == nullptr) {
       return absl::UnavailableError("redis: connection lost during set-up");
     }

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -20,6 +23,22 @@ namespace kaoping::metrics {
 class RpcMetrics {
  public:
   explicit RpcMetrics(Registry& registry);
+
+  // The series of one method, resolved once (a dispatcher keeps one per
+  // route): recording a call is then a few atomic additions, no lookup.
+  class Method {
+   public:
+    Method(RpcMetrics* owner, std::string method);
+    void Record(absl::StatusCode code, absl::Duration latency);
+
+   private:
+    static constexpr size_t kCodes = 17;  // gRPC's codes, OK .. UNAUTHENTICATED
+    RpcMetrics* owner_;
+    std::string method_;
+    Histogram& duration_;
+    // Created on a code's first call, so that a scrape lists the codes seen.
+    std::array<std::atomic<Counter*>, kCodes> calls_{};
+  };
 
   // `method` is the full name, "kaoping.v1.IndicatorService/GetIndicatorSet".
   void RecordCall(absl::string_view method, absl::StatusCode code, absl::Duration latency);

@@ -31,8 +31,18 @@ absl::Status Call::Admit(const CallResource& resource) {
   return status;
 }
 
+RpcDispatcher::RpcDispatcher(CallEnv env, std::vector<RpcRoute> routes)
+    : env_(env), routes_(std::move(routes)) {
+  if (env_.metrics != nullptr) {
+    for (const RpcRoute& route : routes_) {
+      metrics_.push_back(std::make_unique<metrics::RpcMetrics::Method>(env_.metrics, route.method));
+    }
+  }
+}
+
 struct RpcDispatcher::Pending {
   const RpcRoute* route;
+  metrics::RpcMetrics::Method* metrics;  // null without metrics
   grpc::CallbackServerContext* context;
   grpc::ServerUnaryReactor* reactor;
   const grpc::ByteBuffer* request;
@@ -43,22 +53,22 @@ struct RpcDispatcher::Pending {
 grpc::ServerUnaryReactor* RpcDispatcher::Serve(size_t index, grpc::CallbackServerContext* context,
                                                const grpc::ByteBuffer* request,
                                                grpc::ByteBuffer* response) {
-  const Pending call{&routes_[index], context,  context->DefaultReactor(),
-                     request,         response, absl::Now()};
+  const Pending call{&routes_[index], metrics_.empty() ? nullptr : metrics_[index].get(),
+                     context,         context->DefaultReactor(),
+                     request,         response,
+                     absl::Now()};
   const bool queued = env_.workers->TrySubmit(
       [this, call](bool run) {
         if (run) {
           Run(call);
         } else {
-          call.reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                            "the server is shutting down; try again"));
+          Finish(call, absl::UnavailableError("the server is shutting down; try again"));
         }
       },
       request->Length());
   if (!queued) {
     LogWarning("call refused: workers busy", {{"method", call.route->method}});
-    call.reactor->Finish(
-        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; try again shortly"));
+    Finish(call, absl::ResourceExhaustedError("server busy; try again shortly"));
   }
   return call.reactor;
 }
@@ -83,6 +93,13 @@ void RpcDispatcher::Run(const Pending& call) const {
                    {"principal", subject},
                    {"resource", resource},
                    {"peer", call.context->peer()}});
+  Finish(call, status);
+}
+
+void RpcDispatcher::Finish(const Pending& call, const absl::Status& status) const {
+  if (call.metrics != nullptr) {
+    call.metrics->Record(status.code(), absl::Now() - call.start);
+  }
   call.reactor->Finish(ToGrpcStatus(status));
 }
 

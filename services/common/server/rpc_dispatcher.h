@@ -15,6 +15,7 @@
 #include "services/common/auth/authenticator.h"
 #include "services/common/auth/policy.h"
 #include "services/common/db/database.h"
+#include "services/common/metrics/rpc_metrics.h"
 #include "services/common/server/refusal_log.h"
 #include "services/common/server/worker_pool.h"
 
@@ -27,6 +28,8 @@ struct CallEnv {
   db::Database* db = nullptr;
   WorkerPool* workers = nullptr;
   RefusalLog* refusals = nullptr;
+  // Calls by method and code, latencies; none in tests that do not scrape.
+  metrics::RpcMetrics* metrics = nullptr;
 };
 
 enum class CallKind {
@@ -74,8 +77,7 @@ struct RpcRoute {
 // resource's region go to the RefusalLog, never to the region's chain.
 class RpcDispatcher {
  public:
-  RpcDispatcher(CallEnv env, std::vector<RpcRoute> routes)
-      : env_(env), routes_(std::move(routes)) {}
+  RpcDispatcher(CallEnv env, std::vector<RpcRoute> routes);
 
   size_t size() const { return routes_.size(); }
   const RpcRoute& route(size_t i) const { return routes_[i]; }
@@ -91,9 +93,12 @@ class RpcDispatcher {
                                 std::string* resource) const;
   void AuditOutcome(const RpcRoute& route, const Principal& principal, const Call& call,
                     absl::Status* status) const;
+  // Records the call's outcome (when the process keeps metrics) and answers.
+  void Finish(const Pending& call, const absl::Status& status) const;
 
   CallEnv env_;
   std::vector<RpcRoute> routes_;
+  std::vector<std::unique_ptr<metrics::RpcMetrics::Method>> metrics_;  // per route, or none
 };
 
 // A gRPC service whose every method (those of `descriptor`, all unary) is

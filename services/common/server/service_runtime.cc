@@ -38,6 +38,9 @@ ServiceRuntime::~ServiceRuntime() {
   if (workers_ != nullptr) {
     workers_->Shutdown();
   }
+  if (metrics_ != nullptr) {
+    metrics_->Stop();  // its queue-depth gauge reads the workers
+  }
   StopBackground();
 }
 
@@ -99,8 +102,11 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     rt->outbox_.SetCommitHook([relay = rt->relay_.get()] { relay->Notify(); });
   }
   ASSIGN_OR_RETURN(rt->workers_, WorkersFromConfig(config));
-  rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_, rt->db_.get(), rt->workers_.get(),
-                          &rt->refusals_};
+  ASSIGN_OR_RETURN(rt->metrics_, ServiceMetrics::Start(config, rt->db_.get()));
+  rt->metrics_->rpc().SetQueueDepth(
+      [workers = rt->workers_.get()] { return static_cast<int64_t>(workers->queued()); });
+  rt->call_env_ = CallEnv{rt->authenticator_.get(), &rt->audit_,    rt->db_.get(),
+                          rt->workers_.get(),       &rt->refusals_, &rt->metrics_->rpc()};
   RETURN_IF_ERROR(rt->StartBackground());
   return rt;
 }
@@ -212,6 +218,7 @@ int ServiceMain(int argc, char** argv, absl::string_view service,
     return StartFailure(running.status());
   }
   LogInfo("serving", {{"address", (*running)->server().address()},
+                      {"metrics", (*running)->runtime().metrics().address()},
                       {"database", (*running)->runtime().db().Describe()},
                       {"profile", IsLocalProfile(*config) ? "local" : "production"},
                       {"config", config->source()}});

@@ -23,6 +23,7 @@
 #include "services/common/server/grpc_server.h"
 #include "services/common/server/refusal_log.h"
 #include "services/common/server/rpc_dispatcher.h"
+#include "services/common/server/service_metrics.h"
 #include "services/common/server/worker_pool.h"
 #include "services/common/service_deps.h"
 
@@ -38,7 +39,8 @@ namespace kaoping {
 //   handler_threads (16), handler_queue (10000 calls), handler_queue_bytes (64 MiB of requests)
 //   db_connect_timeout (5s), db_statement_timeout (30s), tls_* (tls/tls_config.h),
 //   audit_checkpoint_interval (1h), idempotency_retention (7d),
-//   consumed_event_retention (30d), outbox_retention (7d), purge_interval (1h)
+//   consumed_event_retention (30d), outbox_retention (7d), purge_interval (1h),
+//   metrics_address (host:port of GET /metrics; no listener when unset)
 // The keys and the profile's rules: runtime_config.h. Opening it applies the
 // common and the service's migrations and starts the background loops
 // (event relay, retention purger, audit checkpoint log), which stop, before
@@ -63,6 +65,8 @@ class ServiceRuntime {
   WorkerPool& workers() { return *workers_; }
   // Null when redis_url is "none".
   OutboxRelay* relay() { return relay_.get(); }
+  // The process's metrics (recorded whether or not `metrics_address` serves them).
+  ServiceMetrics& metrics() { return *metrics_; }
   // The same pieces, for a service's domain classes.
   ServiceDeps deps();
 
@@ -99,6 +103,7 @@ class ServiceRuntime {
   RefusalLog refusals_;
   // One per server started; they outlive their server (destroyed first).
   std::vector<std::unique_ptr<grpc::Service>> audit_services_;
+  std::unique_ptr<ServiceMetrics> metrics_;
   // Last, so that it stops (and its calls end) before what they use.
   std::unique_ptr<WorkerPool> workers_;
   CallEnv call_env_;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "services/common/config.h"
@@ -10,21 +10,20 @@
 #include "services/common/metrics/registry.h"
 #include "services/common/metrics/rpc_metrics.h"
 
-namespace kaoping::http {
+namespace kaoping {
 
 // Everything a service process needs to be scraped: a registry, the RPC
-// metrics its call path records into, the outbox lag read from its store,
-// and the listener on `metrics_address` (none when the key is unset).
-//
-// Wiring into a service's runtime (ServiceRuntime::Create):
-//   ASSIGN_OR_RETURN(metrics_, ServiceMetrics::Start(config, db_.get()));
-//   metrics_->rpc().SetQueueDepth([workers] { return workers->queued(); });
-// and in the call path, once a call is answered:
-//   env.metrics->RecordCall(full_method, status.code(), absl::Now() - start);
+// metrics its dispatchers record into (calls by method and code, latency),
+// the outbox lag read from its store, and the listener on `metrics_address`
+// (none when the key is unset). ServiceRuntime owns one; the worker queue
+// depth is wired there.
 class ServiceMetrics {
  public:
   static absl::StatusOr<std::unique_ptr<ServiceMetrics>> Start(const Config& config,
                                                                db::Database* db);
+  // Stops the listener (idempotent): before the sources its gauges read
+  // (the workers) go away.
+  void Stop();
 
   metrics::Registry& registry() { return registry_; }
   metrics::RpcMetrics& rpc() { return rpc_; }
@@ -35,7 +34,7 @@ class ServiceMetrics {
   ServiceMetrics() = default;
   metrics::Registry registry_;
   metrics::RpcMetrics rpc_{registry_};
-  std::unique_ptr<MetricsEndpoint> endpoint_;
+  std::unique_ptr<http::MetricsEndpoint> endpoint_;
 };
 
-}  // namespace kaoping::http
+}  // namespace kaoping

@@ -1,9 +1,9 @@
-#include "services/common/http/service_metrics.h"
+#include "services/common/server/service_metrics.h"
 
 #include "services/common/events/outbox.h"
 #include "services/common/status_macros.h"
 
-namespace kaoping::http {
+namespace kaoping {
 
 absl::StatusOr<std::unique_ptr<ServiceMetrics>> ServiceMetrics::Start(const Config& config,
                                                                       db::Database* db) {
@@ -15,8 +15,15 @@ absl::StatusOr<std::unique_ptr<ServiceMetrics>> ServiceMetrics::Start(const Conf
     }
     return *pending;
   });
-  ASSIGN_OR_RETURN(metrics->endpoint_, MetricsEndpoint::FromConfig(config, &metrics->registry_));
+  ASSIGN_OR_RETURN(metrics->endpoint_,
+                   http::MetricsEndpoint::FromConfig(config, &metrics->registry_));
   return metrics;
 }
 
-}  // namespace kaoping::http
+void ServiceMetrics::Stop() {
+  if (endpoint_ != nullptr) {
+    endpoint_->Shutdown();
+  }
+}
+
+}  // namespace kaoping
