@@ -123,6 +123,7 @@ ServiceHarness::Who WhoIs(const MatrixSubject& subject, const MatrixRpc& rpc,
   who.roles = {std::string(RoleName(caller.role))};
   who.regions = {CallerRegion(subject.region, caller.placement)};
   who.unit = caller.unit == UnitPlacement::kOwnUnit ? subject.own_unit : subject.other_unit;
+  who.cadre = subject.own_cadre;
   if (caller.with_scope) {
     who.scopes = {rpc.rule.system_scope.empty() ? std::string("unrelated:read")
                                                 : std::string(rpc.rule.system_scope)};

@@ -57,6 +57,10 @@ struct MatrixSubject {
   // The unit the resources belong to, where they belong to one.
   std::string own_unit = "regions/510100/units/u-1";
   std::string other_unit = "regions/510100/units/u-2";
+  // Every caller's JWT `cadre` claim (regions/{r}/cadres/{c}), for RPCs
+  // whose rule admits a CADRE to their own records: the valid requests are
+  // about this cadre. Empty: no claim.
+  std::string own_cadre;
   // A request for `method` (serialized) that an admitted caller's call
   // answers OK. It may prepare state first (as a privileged caller); `cell`
   // differs on every call, for fresh resources to write.
