@@ -110,7 +110,7 @@ absl::StatusOr<v1::ApplyAppraisalResponse> AppraisalApplication::ApplyIn(
     return *std::move(previous);
   }
   absl::StatusOr<CadreKey> cadre =
-      ParseCadreName("content.cadre", appraisal.content().cadre(), {.region_code = region_code});
+      ParseCadreName("content.cadre", appraisal.content().cadre(), InRegion(region_code));
   if (!cadre.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(appraisal.name(), ": ", cadre.status().message()));
@@ -132,7 +132,7 @@ absl::StatusOr<v1::ApplyAppraisalResponse> AppraisalApplication::ApplyIn(
   const absl::CivilDay today = Today(*context_.deps.clock);
   for (const v1::VerifiedLead& lead : appraisal.content().summary().verified_leads()) {
     if (!IsVetoLead(lead) ||
-        !ParseChildName("lead", lead.lead(), kLeadPattern, {.region_code = region_code}).ok()) {
+        !ParseChildName("lead", lead.lead(), kLeadPattern, InRegion(region_code)).ok()) {
       continue;
     }
     ASSIGN_OR_RETURN(ArchiveWriter::Imposed imposed,
@@ -160,9 +160,9 @@ absl::StatusOr<v1::ApplyAppraisalResponse> AppraisalApplication::ApplyIn(
 absl::StatusOr<v1::ApplyAppraisalResponse> AppraisalApplication::ApplyAppraisal(
     const Principal& caller, AuditScope& audit, const v1::ApplyAppraisalRequest& request) {
   ASSIGN_OR_RETURN(const std::string region_code, ParseRegionName("region", request.region()));
-  ASSIGN_OR_RETURN(const ChildKey appraisal_key,
-                   ParseChildName("appraisal", request.appraisal(), kAppraisalPattern,
-                                  {.region_code = region_code}));
+  ASSIGN_OR_RETURN(
+      const ChildKey appraisal_key,
+      ParseChildName("appraisal", request.appraisal(), kAppraisalPattern, InRegion(region_code)));
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   // Applied before: nothing to read from appraisals.
   ASSIGN_OR_RETURN(
@@ -199,8 +199,8 @@ absl::Status AppraisalApplication::OnAppraisalConcluded(const v1::Event& event) 
     return Unappliable(event, "payload is not an AppraisalConcluded");
   }
   const std::string& region_code = event.region_code();
-  absl::StatusOr<ChildKey> key = ParseChildName("appraisal", concluded.appraisal(),
-                                                kAppraisalPattern, {.region_code = region_code});
+  absl::StatusOr<ChildKey> key =
+      ParseChildName("appraisal", concluded.appraisal(), kAppraisalPattern, InRegion(region_code));
   if (!key.ok()) {
     return Unappliable(event, key.status().message());
   }

@@ -135,8 +135,8 @@ absl::StatusOr<v1::ArchiveEntry> ArchiveCorrections::CreateArchiveEntry(
   if (given.supersedes().empty()) {
     return Invalid(kSupersedes, "required: the entry this correction supersedes");
   }
-  absl::StatusOr<EntryKey> superseded = ParseEntryName(
-      kSupersedes, given.supersedes(), {.region_code = cadre.region_code, .cadre = cadre.cadre_id});
+  absl::StatusOr<EntryKey> superseded =
+      ParseEntryName(kSupersedes, given.supersedes(), InArchive(cadre.region_code, cadre.cadre_id));
   if (superseded.status().code() == absl::StatusCode::kNotFound) {
     return Invalid(kSupersedes,
                    absl::StrCat(given.supersedes(), " is not an entry of ", request.parent()));

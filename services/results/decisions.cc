@@ -56,16 +56,15 @@ absl::StatusOr<v1::Decision> Decisions::Checked(db::Transaction& tx, const std::
     return Invalid("decision.cadre", "required");
   }
   ASSIGN_OR_RETURN(const CadreKey cadre,
-                   ParseCadreName("decision.cadre", given.cadre(), {.region_code = region_code}));
+                   ParseCadreName("decision.cadre", given.cadre(), InRegion(region_code)));
   ASSIGN_OR_RETURN(std::optional<CadreFacts> facts,
                    LoadCadreFacts(tx, region_code, cadre.cadre_id));
   if (!facts.has_value()) {
     return Invalid("decision.cadre", absl::StrCat(given.cadre(), " is not on the roster"));
   }
   if (!given.archive_entry().empty()) {
-    absl::StatusOr<EntryKey> entry =
-        ParseEntryName("decision.archive_entry", given.archive_entry(),
-                       {.region_code = region_code, .cadre = cadre.cadre_id});
+    absl::StatusOr<EntryKey> entry = ParseEntryName("decision.archive_entry", given.archive_entry(),
+                                                    InArchive(region_code, cadre.cadre_id));
     std::optional<v1::ArchiveEntry> stored;
     if (entry.ok()) {
       ASSIGN_OR_RETURN(stored, ArchiveStore().Get(tx, region_code, cadre.cadre_id, entry->seq));

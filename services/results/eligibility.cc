@@ -46,9 +46,8 @@ absl::StatusOr<v1::BatchGetEligibilityResponse> Eligibilities::BatchGetEligibili
   std::vector<std::string> ids;
   ids.reserve(request.cadres_size());
   for (int i = 0; i < request.cadres_size(); ++i) {
-    ASSIGN_OR_RETURN(const CadreKey key,
-                     ParseCadreName(absl::StrCat("cadres[", i, "]"), request.cadres(i),
-                                    {.region_code = region_code}));
+    ASSIGN_OR_RETURN(const CadreKey key, ParseCadreName(absl::StrCat("cadres[", i, "]"),
+                                                        request.cadres(i), InRegion(region_code)));
     ids.push_back(key.cadre_id);
   }
   ASSIGN_OR_RETURN(const absl::CivilDay as_of, AsOf(request.as_of(), *context_.deps.clock));

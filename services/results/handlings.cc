@@ -68,7 +68,7 @@ absl::StatusOr<v1::Handling> Handlings::Proposal(db::Transaction& tx,
     return Invalid("handling.cadre", "required");
   }
   ASSIGN_OR_RETURN(const CadreKey cadre,
-                   ParseCadreName("handling.cadre", given.cadre(), {.region_code = region_code}));
+                   ParseCadreName("handling.cadre", given.cadre(), InRegion(region_code)));
   ASSIGN_OR_RETURN(auto stored, RosterStore().FindCadre(tx, region_code, cadre.cadre_id));
   if (!stored.has_value()) {
     return Invalid("handling.cadre", absl::StrCat(given.cadre(), " is not on the roster"));
@@ -76,13 +76,13 @@ absl::StatusOr<v1::Handling> Handlings::Proposal(db::Transaction& tx,
   *profile = std::move(stored->resource);
   if (!given.cause().empty()) {
     bool found = false;
-    if (auto veto = ParseChildName("handling.cause", given.cause(), kVetoPattern,
-                                   {.region_code = region_code});
+    if (auto veto =
+            ParseChildName("handling.cause", given.cause(), kVetoPattern, InRegion(region_code));
         veto.ok()) {
       ASSIGN_OR_RETURN(auto stored_veto, VetoStore().Find(tx, region_code, veto->id));
       found = stored_veto.has_value() && stored_veto->cadre() == given.cadre();
     } else if (auto entry = ParseEntryName("handling.cause", given.cause(),
-                                           {.region_code = region_code, .cadre = cadre.cadre_id});
+                                           InArchive(region_code, cadre.cadre_id));
                entry.ok()) {
       ASSIGN_OR_RETURN(auto stored_entry,
                        ArchiveStore().Get(tx, region_code, cadre.cadre_id, entry->seq));

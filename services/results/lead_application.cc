@@ -52,7 +52,7 @@ absl::Status LeadApplication::ApplyIn(db::Transaction& tx, const std::string& re
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(const CadreKey cadre,
-                   ParseCadreName("lead.cadre", lead.cadre(), {.region_code = region_code}));
+                   ParseCadreName("lead.cadre", lead.cadre(), InRegion(region_code)));
   ASSIGN_OR_RETURN(auto profile, RosterStore().FindCadre(tx, region_code, cadre.cadre_id));
   if (!profile.has_value()) {
     return absl::FailedPreconditionError(
@@ -89,7 +89,7 @@ absl::Status LeadApplication::OnLeadVerified(const v1::Event& event) {
   }
   const std::string& region_code = event.region_code();
   absl::StatusOr<ChildKey> key =
-      ParseChildName("lead", verified.lead(), kLeadPattern, {.region_code = region_code});
+      ParseChildName("lead", verified.lead(), kLeadPattern, InRegion(region_code));
   if (!key.ok()) {
     return Unappliable(event, key.status().message());
   }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -12,6 +13,19 @@
 // with a PathScope, that a name inside a body lies in the path's region and
 // cadre (services/common/api/body_names.h).
 namespace kaoping::results {
+
+// The scope of names inside a body: in `region_code`, and (InArchive) of
+// one cadre's archive. Spelled out so that every member is initialized.
+inline PathScope InRegion(std::string region_code) {
+  PathScope scope;
+  scope.region_code = std::move(region_code);
+  return scope;
+}
+inline PathScope InArchive(std::string region_code, std::string cadre_id) {
+  PathScope scope = InRegion(std::move(region_code));
+  scope.cadre = std::move(cadre_id);
+  return scope;
+}
 
 inline constexpr absl::string_view kUnitPattern = "regions/{region}/units/{unit}";
 inline constexpr absl::string_view kCadrePattern = "regions/{region}/cadres/{cadre}";

@@ -175,7 +175,7 @@ absl::StatusOr<v1::ListCadresResponse> Roster::ListCadres(const Principal&, Audi
   CadreFilter filter;
   if (!request.unit().empty()) {
     ASSIGN_OR_RETURN(const UnitKey unit,
-                     ParseUnitName("unit", request.unit(), {.region_code = region_code}));
+                     ParseUnitName("unit", request.unit(), InRegion(region_code)));
     filter.unit_id = unit.unit_id;
   }
   RETURN_IF_ERROR(CheckEnum("post_tier", request.post_tier(), false));
@@ -224,9 +224,8 @@ absl::StatusOr<v1::BatchGetCadresResponse> Roster::BatchGetCadres(
   RETURN_IF_ERROR(CheckCount("names", request.names_size(), kMaxBatch));
   std::vector<std::string> ids;
   for (int i = 0; i < request.names_size(); ++i) {
-    ASSIGN_OR_RETURN(const CadreKey key,
-                     ParseCadreName(absl::StrCat("names[", i, "]"), request.names(i),
-                                    {.region_code = region_code}));
+    ASSIGN_OR_RETURN(const CadreKey key, ParseCadreName(absl::StrCat("names[", i, "]"),
+                                                        request.names(i), InRegion(region_code)));
     ids.push_back(key.cadre_id);
   }
   ASSIGN_OR_RETURN(auto rows, db::RunInTransaction(*context_.deps.db, db::Access::kReadOnly,

@@ -90,13 +90,13 @@ RosterImport::Checked RosterImport::CheckRows(const v1::ImportRosterRequest& req
     auto key = CheckUnitRow(absl::StrCat("units[", i, "]"), request.units(i), region_code);
     checked.unit_errors.push_back(key.status());
     checked.unit_ids.push_back(
-        IdOf(ParseUnitName("name", request.units(i).name(), {.region_code = region_code})));
+        IdOf(ParseUnitName("name", request.units(i).name(), InRegion(region_code))));
   }
   for (int i = 0; i < request.cadres_size(); ++i) {
     auto key = CheckCadreRow(absl::StrCat("cadres[", i, "]"), request.cadres(i), region_code);
     checked.cadre_errors.push_back(key.status());
     checked.cadre_ids.push_back(
-        IdOf(ParseCadreName("name", request.cadres(i).name(), {.region_code = region_code})));
+        IdOf(ParseCadreName("name", request.cadres(i).name(), InRegion(region_code))));
   }
   RejectDuplicates("units", checked.unit_ids, checked.unit_errors);
   RejectDuplicates("cadres", checked.cadre_ids, checked.cadre_errors);

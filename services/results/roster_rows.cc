@@ -53,13 +53,12 @@ absl::StatusOr<UnitKey> CheckUnitRow(const std::string& field, const v1::Unit& u
                                      const std::string& region_code) {
   // The id first, and without echoing it: it may be a personal ID number.
   RETURN_IF_ERROR(privacy::RefuseResidentIdNumber(field + ".name", unit.name()));
-  ASSIGN_OR_RETURN(UnitKey key,
-                   ParseUnitName(field + ".name", unit.name(), {.region_code = region_code}));
+  ASSIGN_OR_RETURN(UnitKey key, ParseUnitName(field + ".name", unit.name(), InRegion(region_code)));
   RETURN_IF_ERROR(CheckText(field + ".display_name", unit.display_name(), kMaxUnitName, true));
   RETURN_IF_ERROR(CheckEnum(field + ".sector", unit.sector(), false));
   if (!unit.parent_unit().empty()) {
     ASSIGN_OR_RETURN(UnitKey parent, ParseUnitName(field + ".parent_unit", unit.parent_unit(),
-                                                   {.region_code = region_code}));
+                                                   InRegion(region_code)));
     if (parent.unit_id == key.unit_id) {
       return Invalid(field + ".parent_unit", "a unit cannot enclose itself");
     }
@@ -73,13 +72,12 @@ absl::StatusOr<CadreKey> CheckCadreRow(const std::string& field, const v1::Cadre
                                        const std::string& region_code) {
   RETURN_IF_ERROR(privacy::RefuseResidentIdNumber(field + ".name", cadre.name()));
   ASSIGN_OR_RETURN(CadreKey key,
-                   ParseCadreName(field + ".name", cadre.name(), {.region_code = region_code}));
+                   ParseCadreName(field + ".name", cadre.name(), InRegion(region_code)));
   RETURN_IF_ERROR(CheckText(field + ".display_name", cadre.display_name(), kMaxCadreName, true));
   if (cadre.unit().empty()) {
     return Invalid(field + ".unit", "required");
   }
-  RETURN_IF_ERROR(
-      ParseUnitName(field + ".unit", cadre.unit(), {.region_code = region_code}).status());
+  RETURN_IF_ERROR(ParseUnitName(field + ".unit", cadre.unit(), InRegion(region_code)).status());
   RETURN_IF_ERROR(CheckText(field + ".post_title", cadre.post_title(), kMaxPostTitle));
   RETURN_IF_ERROR(CheckEnum(field + ".post_tier", cadre.post_tier(), true));
   RETURN_IF_ERROR(CheckEnum(field + ".rank", cadre.rank(), false));

@@ -18,15 +18,13 @@ absl::StatusOr<CadreScope> ListCadreScope(const Rule& rule, const Principal& cal
                                           const std::string& filter) {
   CadreScope scope;
   if (!filter.empty()) {
-    ASSIGN_OR_RETURN(const CadreKey key,
-                     ParseCadreName("cadre", filter, {.region_code = region_code}));
+    ASSIGN_OR_RETURN(const CadreKey key, ParseCadreName("cadre", filter, InRegion(region_code)));
     scope.cadre_id = key.cadre_id;
   }
   if (!OnlyAsCadre(rule, caller)) {
     return scope;
   }
-  absl::StatusOr<CadreKey> own =
-      ParseCadreName("cadre", caller.cadre, {.region_code = region_code});
+  absl::StatusOr<CadreKey> own = ParseCadreName("cadre", caller.cadre, InRegion(region_code));
   if (!own.ok() || (!scope.cadre_id.empty() && scope.cadre_id != own->cadre_id)) {
     scope.none = true;
     return scope;
