@@ -29,7 +29,10 @@ class ResultsEventsTest : public ResultsServiceTest {
   void BeforeStart() override {
     redis_ = std::make_unique<RedisClient>(*ParseRedisUrl(RedisUrl()));
     // Each test starts from empty streams and no group.
-    ASSERT_TRUE(redis_->Command({"DEL", stream_, stream_ + ":dead:results"}).ok());
+    ASSERT_TRUE(redis_
+                    ->Command({"DEL", stream_, stream_ + ":dead:results", leads_stream_,
+                               leads_stream_ + ":dead:results"})
+                    .ok());
     // The appraisals stub records the token it was called with.
     ON_CALL(*appraisals_, GetAppraisal(_, _, _))
         .WillByDefault(Invoke([this](grpc::ClientContext* context,
@@ -58,10 +61,11 @@ class ResultsEventsTest : public ResultsServiceTest {
     return event;
   }
   // As OutboxRelay publishes.
-  void Publish(const v1::Event& event) {
+  void Publish(const v1::Event& event, const std::string& stream = "") {
     ASSERT_TRUE(redis_
-                    ->Command({"XADD", stream_, "*", "id", event.id(), "type", event.type(),
-                               "region", event.region_code(), "event", event.SerializeAsString()})
+                    ->Command({"XADD", stream.empty() ? stream_ : stream, "*", "id", event.id(),
+                               "type", event.type(), "region", event.region_code(), "event",
+                               event.SerializeAsString()})
                     .ok());
   }
   bool Eventually(const std::function<bool()>& done) {
@@ -80,6 +84,7 @@ class ResultsEventsTest : public ResultsServiceTest {
   }
 
   const std::string stream_ = EventStreamName("appraisals");
+  const std::string leads_stream_ = EventStreamName("evaluations");
   std::unique_ptr<RedisClient> redis_;
   std::atomic<int> calls_{0};
 };
@@ -127,6 +132,62 @@ TEST_P(ResultsEventsTest, AnEventThatCanNeverApplyIsDeadLetteredAndTheRestGoOn) 
     auto length = redis_->Command({"XLEN", stream_ + ":dead:results"});
     return length.ok() && length->integer == 1;
   }));
+}
+
+TEST_P(ResultsEventsTest, AVerifiedVetoLeadIsArchivedAndVetoesAtOnce) {
+  SeedRoster(kCounty, 2);
+  v1::Lead lead;
+  lead.set_name(absl::StrCat("regions/", kCounty, "/leads/l-1"));
+  lead.set_cadre(CadreName(kCounty, "c-1"));
+  lead.set_state(v1::Lead::CONFIRMED);
+  lead.mutable_verification()->add_verifiers("verifier-9");
+  lead.mutable_verification()->mutable_negative_item()->set_id("veto-item");
+  lead.mutable_verification()->mutable_negative_item()->set_severity(v1::VETO);
+  lead.mutable_verify_time()->set_seconds(absl::ToUnixSeconds(Cst(2026, 11, 20)));
+  std::atomic<int> lead_calls{0};
+  ON_CALL(*evaluations_, GetLead(_, _, _))
+      .WillByDefault(
+          Invoke([&](grpc::ClientContext*, const v1::GetLeadRequest& request, v1::Lead* out) {
+            lead_calls.fetch_add(1);
+            if (request.name() != lead.name()) {
+              return grpc::Status(grpc::StatusCode::NOT_FOUND, request.name() + " not found");
+            }
+            *out = lead;
+            return grpc::Status::OK;
+          }));
+  v1::LeadVerified payload;
+  payload.set_lead(lead.name());
+  payload.set_cadre(lead.cadre());
+  payload.set_outcome(v1::Verification::CONFIRMED);
+  payload.set_severity(v1::VETO);
+  v1::Event event;
+  event.set_id("lead-e-1");
+  event.set_type(v1::LeadVerified::descriptor()->full_name());
+  event.set_region_code(kCounty);
+  event.set_resource(lead.name());
+  event.mutable_payload()->PackFrom(payload);
+  Publish(event, leads_stream_);
+  Publish(event, leads_stream_);  // replayed
+  ASSERT_TRUE(Eventually([&] { return CountRows("vetoes") == 1; }));
+  ASSERT_TRUE(Eventually([&] {
+    auto pending = redis_->Command({"XPENDING", leads_stream_, "results"});
+    return pending.ok() && !pending->elements.empty() && pending->elements[0].integer == 0;
+  }));
+  EXPECT_EQ(CountRows("archive_entries"), 1);
+  EXPECT_EQ(CountRows("vetoes"), 1);
+  v1::Eligibility eligibility;
+  ASSERT_TRUE(IsOk(Eligibility(Machine(kCounty, {"eligibility:read"}), lead.cadre(),
+                               Day(2026, 11, 26), &eligibility)));
+  EXPECT_FALSE(eligibility.eligible());
+  // The cadre reads the entry, with no verifier's identity in it.
+  v1::ListArchiveEntriesRequest list;
+  list.set_parent(lead.cadre() + "/archive");
+  list.set_view(v1::FULL);
+  v1::ListArchiveEntriesResponse entries;
+  ASSERT_TRUE(IsOk(stub_->ListArchiveEntries(As(CadreWho("c-1")).get(), list, &entries)));
+  ASSERT_EQ(entries.entries_size(), 1);
+  EXPECT_EQ(entries.entries(0).kind(), v1::ArchiveEntry::VERIFIED_LEAD);
+  EXPECT_EQ(entries.entries(0).SerializeAsString().find("verifier-9"), std::string::npos);
 }
 
 class KilledBeforeAckTest : public ResultsEventsTest {

@@ -8,6 +8,7 @@
 //   kaoping audit-checkpoint DATABASE_URL [--key-file AUDIT_KEY_FILE]
 //   kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE] [--checkpoint FILE]
 //   kaoping methods
+//   kaoping roster import|export ADDRESS --region R ...   (roster_command.h)
 // call and health take --tls-ca FILE [--tls-cert FILE --tls-key FILE]
 // [--tls-server-name NAME], before or after the command.
 #include <cstdio>
@@ -33,6 +34,7 @@
 #include "services/common/client/generic_call.h"
 #include "services/common/db/database.h"
 #include "services/common/tls/tls_config.h"
+#include "tools/kaoping/roster_command.h"
 
 namespace {
 
@@ -47,7 +49,8 @@ constexpr char kUsage[] =
     "      [--tls-server-name NAME]\n"
     "  kaoping audit-checkpoint DATABASE_URL [--key-file AUDIT_KEY_FILE]   (prints a checkpoint)\n"
     "  kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE] [--checkpoint FILE]\n"
-    "  kaoping methods\n";
+    "  kaoping methods\n"
+    "  kaoping roster import|export ADDRESS --region R ...   (`kaoping roster` for more)\n";
 
 int Fail(const std::string& message) {
   std::cerr << "kaoping: " << message << "\n";
@@ -335,6 +338,9 @@ int main(int argc, char** argv) {
   }
   if (command == "methods") {
     return Methods();
+  }
+  if (command == "roster") {
+    return kaoping::cli::Roster(args->positional, args->flags);
   }
   std::cerr << kUsage;
   return 2;
