@@ -67,18 +67,48 @@ absl::StatusOr<std::unique_ptr<v1::ResultsService::Stub>> Stub(const std::string
   return v1::ResultsService::NewStub(*channel);
 }
 
-// The service's answers for rows of one file, as report lines.
+// The service's refusals of rows of one file, as report lines.
+template <typename Row>
 void Report(const std::string& file, const std::vector<int>& lines,
+            const google::protobuf::RepeatedPtrField<Row>& rows,
             const google::protobuf::RepeatedPtrField<v1::RowResult>& results,
             std::vector<CsvRowError>& errors) {
   for (const v1::RowResult& result : results) {
-    if (result.status().code() == 0 || result.index() < 0 ||
+    if (result.status().code() == 0 || result.index() < 0 || result.index() >= rows.size() ||
         result.index() >= static_cast<int>(lines.size())) {
       continue;
     }
-    errors.push_back({lines[result.index()], result.name(),
+    const std::string& name = rows.Get(result.index()).name();
+    errors.push_back({lines[result.index()], name.substr(name.rfind('/') + 1),
                       absl::StrCat(file, ": ", result.status().message())});
   }
+}
+
+// Reads the rows of one file into `rows`, their lines into `lines`, the
+// lines that did not become rows into `errors`, and the file's SHA-256
+// onto `digest` (the default request id).
+template <typename Row>
+absl::Status ReadRows(const std::string& file, const std::string& region,
+                      absl::StatusOr<ParsedCsv<Row>> (*parse)(absl::string_view,
+                                                              const std::string&),
+                      google::protobuf::RepeatedPtrField<Row>& rows, std::vector<int>& lines,
+                      std::vector<CsvRowError>& errors, std::string& digest) {
+  absl::StatusOr<std::string> bytes = ReadFile(file);
+  if (!bytes.ok()) {
+    return bytes.status();
+  }
+  absl::StatusOr<ParsedCsv<Row>> parsed = parse(*bytes, region);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", parsed.status().message()));
+  }
+  for (CsvRowError& error : parsed->errors) {
+    error.message = absl::StrCat(file, ": ", error.message);
+    errors.push_back(std::move(error));
+  }
+  rows.Assign(parsed->rows.begin(), parsed->rows.end());
+  lines = parsed->lines;
+  digest += Sha256Hex(*bytes);
+  return absl::OkStatus();
 }
 
 int Import(const std::string& address, const Flags& flags) {
@@ -94,34 +124,18 @@ int Import(const std::string& address, const Flags& flags) {
   std::vector<int> unit_lines, cadre_lines;
   std::string digest;
   if (!units_file.empty()) {
-    auto bytes = ReadFile(units_file);
-    auto parsed = bytes.ok() ? ParseUnitsCsv(*bytes, region)
-                             : absl::StatusOr<ParsedCsv<v1::Unit>>(bytes.status());
-    if (!parsed.ok()) {
-      return Fail(absl::StrCat(units_file, ": ", parsed.status().message()));
+    if (absl::Status st = ReadRows(units_file, region, ParseUnitsCsv, *request.mutable_units(),
+                                   unit_lines, errors, digest);
+        !st.ok()) {
+      return Fail(std::string(st.message()));
     }
-    for (CsvRowError& error : parsed->errors) {
-      error.message = absl::StrCat(units_file, ": ", error.message);
-      errors.push_back(std::move(error));
-    }
-    request.mutable_units()->Assign(parsed->rows.begin(), parsed->rows.end());
-    unit_lines = parsed->lines;
-    digest += Sha256Hex(*bytes);
   }
   if (!cadres_file.empty()) {
-    auto bytes = ReadFile(cadres_file);
-    auto parsed = bytes.ok() ? ParseCadresCsv(*bytes, region)
-                             : absl::StatusOr<ParsedCsv<v1::Cadre>>(bytes.status());
-    if (!parsed.ok()) {
-      return Fail(absl::StrCat(cadres_file, ": ", parsed.status().message()));
+    if (absl::Status st = ReadRows(cadres_file, region, ParseCadresCsv, *request.mutable_cadres(),
+                                   cadre_lines, errors, digest);
+        !st.ok()) {
+      return Fail(std::string(st.message()));
     }
-    for (CsvRowError& error : parsed->errors) {
-      error.message = absl::StrCat(cadres_file, ": ", error.message);
-      errors.push_back(std::move(error));
-    }
-    request.mutable_cadres()->Assign(parsed->rows.begin(), parsed->rows.end());
-    cadre_lines = parsed->lines;
-    digest += Sha256Hex(*bytes);
   }
   const std::string mode = Flag(flags, "mode");
   if (mode == "snapshot") {
@@ -145,8 +159,8 @@ int Import(const std::string& address, const Flags& flags) {
         absl::StrCat(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
                      ": ", status.error_message()));
   }
-  Report(units_file, unit_lines, response.unit_results(), errors);
-  Report(cadres_file, cadre_lines, response.cadre_results(), errors);
+  Report(units_file, unit_lines, request.units(), response.unit_results(), errors);
+  Report(cadres_file, cadre_lines, request.cadres(), response.cadre_results(), errors);
   auto counts = [](const v1::RosterImportCounts& c) {
     return absl::StrCat("created ", c.created(), ", updated ", c.updated(), ", unchanged ",
                         c.unchanged(), ", rejected ", c.rejected(), ", deactivated ",
