@@ -144,7 +144,6 @@ TEST_P(ResultsEventsTest, AVerifiedVetoLeadIsArchivedAndVetoesAtOnce) {
   lead.mutable_verification()->mutable_negative_item()->set_id("veto-item");
   lead.mutable_verification()->mutable_negative_item()->set_severity(v1::VETO);
   lead.mutable_verify_time()->set_seconds(absl::ToUnixSeconds(Cst(2026, 11, 20)));
-  std::atomic<int> lead_calls{0};
   ON_CALL(*evaluations_, GetLead(_, _, _))
       .WillByDefault(
           Invoke([&](grpc::ClientContext*, const v1::GetLeadRequest& request, v1::Lead* out) {
@@ -179,6 +178,8 @@ TEST_P(ResultsEventsTest, AVerifiedVetoLeadIsArchivedAndVetoesAtOnce) {
   ASSERT_TRUE(IsOk(Eligibility(Machine(kCounty, {"eligibility:read"}), lead.cadre(),
                                Day(2026, 11, 26), &eligibility)));
   EXPECT_FALSE(eligibility.eligible());
+  ASSERT_EQ(eligibility.vetoes_in_force_size(), 1);
+  EXPECT_EQ(eligibility.vetoes_in_force(0).lead(), lead.name());
   // The cadre reads the entry, with no verifier's identity in it.
   v1::ListArchiveEntriesRequest list;
   list.set_parent(lead.cadre() + "/archive");
