@@ -35,8 +35,8 @@ class ResultsEventsTest : public ResultsServiceTest {
                     .ok());
     // The appraisals stub records the token it was called with.
     ON_CALL(*appraisals_, GetAppraisal(_, _, _))
-        .WillByDefault(Invoke([this](grpc::ClientContext* context,
-                                     const v1::GetAppraisalRequest& request, v1::Appraisal* out) {
+        .WillByDefault(Invoke([this](grpc::ClientContext*, const v1::GetAppraisalRequest& request,
+                                     v1::Appraisal* out) {
           calls_.fetch_add(1);
           auto it = served_.find(request.name());
           if (it == served_.end()) {
@@ -146,8 +146,7 @@ TEST_P(ResultsEventsTest, AVerifiedVetoLeadIsArchivedAndVetoesAtOnce) {
   lead.mutable_verify_time()->set_seconds(absl::ToUnixSeconds(Cst(2026, 11, 20)));
   ON_CALL(*evaluations_, GetLead(_, _, _))
       .WillByDefault(
-          Invoke([&](grpc::ClientContext*, const v1::GetLeadRequest& request, v1::Lead* out) {
-            lead_calls.fetch_add(1);
+          Invoke([lead](grpc::ClientContext*, const v1::GetLeadRequest& request, v1::Lead* out) {
             if (request.name() != lead.name()) {
               return grpc::Status(grpc::StatusCode::NOT_FOUND, request.name() + " not found");
             }
