@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
 #include "tests/results/results_fixture.h"
 
 namespace kaoping::results::testing {
@@ -154,6 +155,30 @@ TEST_P(EligibilityTest, ACorrectionSupersedesTheEntryItCorrects) {
   EXPECT_TRUE(HasCode(stub_->CreateArchiveEntry(As(AdminOf(kCounty)).get(), request, &correction),
                       grpc::StatusCode::INVALID_ARGUMENT, "supersedes"));
   EXPECT_EQ(Footprint(), before);
+}
+
+TEST_P(EligibilityTest, WhatAnAppraisalWroteIsAnnouncedByThinEvents) {
+  const std::string lead = absl::StrCat("regions/", kCounty, "/leads/l-1");
+  const auto applied = Conclude("a-1", "c-1", v1::POOR, Cst(2026, 1, 10), {lead});
+  std::vector<std::string> types;
+  absl::StatusOr<std::vector<std::string>> rows = db::RunInTransaction(
+      Db(), db::Access::kReadOnly,
+      [&](db::Transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+        ASSIGN_OR_RETURN(db::Rows rows, tx.Query("SELECT event_type FROM outbox"
+                                                 " ORDER BY created_micros, region_code, seq"));
+        std::vector<std::string> out;
+        for (const db::Row& row : rows) {
+          out.push_back(row[0].AsText());
+        }
+        return out;
+      });
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  // The roster's import, then the entry, the veto, and the two handlings
+  // (the veto's and the grade's), in the order they were written.
+  EXPECT_THAT(*rows, ElementsAre("kaoping.v1.RosterImported", "kaoping.v1.ArchiveEntryAdded",
+                                 "kaoping.v1.VetoImposed", "kaoping.v1.HandlingProposed",
+                                 "kaoping.v1.HandlingProposed"));
+  EXPECT_EQ(applied.handlings_size(), 2);
 }
 
 TEST_P(EligibilityTest, AnAppraisalAppliedAgainWritesNothing) {
