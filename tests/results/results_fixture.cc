@@ -113,7 +113,8 @@ void ResultsServiceTest::SetUp() {
   options.clock = &clock_;
   options.redis_url = RedisUrl();
   // The consumers' own token (local profile: minted).
-  options.config = {{"service_regions", kCounty},
+  options.config = {{"profile", "local"},
+                    {"service_regions", kCounty},
                     {"service_scopes", "archive:write,leads:read"},
                     {"event_consumer_name", "results-test"}};
   auto harness = ServiceHarness::Start(
