@@ -60,7 +60,15 @@ class ResultsMatrixTest : public ResultsServiceTest {
     return decided;
   }
 };
-RESULTS_ON_BOTH_STORES(ResultsMatrixTest);
+// One store per binary (RESULTS_MATRIX_POSTGRES picks PostgreSQL): each
+// store's 2,160 cells are a test of their own under ctest's time limit.
+#ifdef RESULTS_MATRIX_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Stores, ResultsMatrixTest,
+                         ::testing::Values(::kaoping::testing::StoreKind::kPostgres), StoreName);
+#else
+INSTANTIATE_TEST_SUITE_P(Stores, ResultsMatrixTest,
+                         ::testing::Values(::kaoping::testing::StoreKind::kSqlite), StoreName);
+#endif
 
 TEST(ResultsRpcsTest, TheTableCoversTheServiceExactlyOnce) {
   EXPECT_TRUE(ResultsRpcs().status().ok()) << ResultsRpcs().status();
@@ -274,7 +282,7 @@ TEST_P(ResultsMatrixTest, EveryRpcEveryRoleEveryRegionEveryUnit) {
   int cells = 0;
   const std::vector<std::string> failures =
       ::kaoping::testing::RunAuthorizationMatrix(*harness_, subject, &cells);
-  EXPECT_EQ(cells, 32 * 9 * 4 * 2);
+  EXPECT_EQ(cells, 30 * 9 * 4 * 2);
   EXPECT_TRUE(failures.empty()) << failures.size() << " cells failed:\n"
                                 << absl::StrJoin(failures, "\n");
 }
