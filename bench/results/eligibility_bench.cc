@@ -174,6 +174,8 @@ Fixture& Shared() {
   static Fixture* fixture = [] {
     kaoping::InitLogging("bench", kaoping::LogLevel::kWarning);
     auto* f = new Fixture();
+    // The fixture lives as long as the process (as the indicators bench's).
+    ::testing::Mock::AllowLeak(f->appraisals.get());
     ON_CALL(*f->appraisals, GetAppraisal(_, _, _))
         .WillByDefault(Invoke(
             [f](grpc::ClientContext*, const v1::GetAppraisalRequest& request, v1::Appraisal* out) {
@@ -190,10 +192,10 @@ Fixture& Shared() {
     auto harness = ServiceHarness::Start(
         "results", kaoping::results::Migrations(),
         [f](kaoping::ServiceRuntime& rt) -> absl::StatusOr<std::vector<kaoping::OwnedService>> {
+          auto evaluations = std::make_shared<::testing::NiceMock<v1::MockEvaluationServiceStub>>();
+          ::testing::Mock::AllowLeak(evaluations.get());
           return kaoping::results::ResultsServicesWith(
-              rt, kaoping::results::Upstreams(
-                      f->appraisals,
-                      std::make_shared<::testing::NiceMock<v1::MockEvaluationServiceStub>>()));
+              rt, kaoping::results::Upstreams(f->appraisals, std::move(evaluations)));
         },
         options);
     if (!harness.ok()) {
