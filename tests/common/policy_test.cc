@@ -81,6 +81,21 @@ TEST(PolicyTest, SystemClientsAreAdmittedByTheirScopeOnly) {
       absl::StatusCode::kPermissionDenied);
 }
 
+TEST(PolicyTest, AnyOfSeveralScopesAdmitsASystemClient) {
+  constexpr Rule kRoster{.roles = {Role::kRegionAdmin},
+                         .system_scope = "roster:write",
+                         .also_system_scopes = {"eligibility:read", "archive:read"}};
+  for (const char* scope : {"roster:write", "eligibility:read", "archive:read"}) {
+    EXPECT_TRUE(Allows(kRoster, Who({Role::kSystem}, {"5101"}, "", {scope}), "510100")) << scope;
+  }
+  absl::Status st =
+      Authorize(kRoster, Who({Role::kSystem}, {"5101"}, "", {"leads:read"}), kCitySet);
+  EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(st.message(), HasSubstr("`roster:write` or `eligibility:read` or `archive:read`"));
+  EXPECT_EQ(kRoster.SystemScopes().size(), 3u);
+  EXPECT_TRUE(kAdmins.SystemScopes().empty());
+}
+
 TEST(PolicyTest, OwnUnitRolesNeedTheirOwnUnitAndAnEmptyUnitIsNoUnit) {
   const std::vector<std::string> county = {"510114"};
   EXPECT_TRUE(Authorize(kUnitReaders,

@@ -9,6 +9,7 @@
 //   kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE] [--checkpoint FILE]
 //   kaoping methods
 //   kaoping keygen, kaoping sign   (sign_command.h: a signer's key and signature)
+//   kaoping roster import|export ADDRESS --region R ...   (roster_command.h)
 // call and health take --tls-ca FILE [--tls-cert FILE --tls-key FILE]
 // [--tls-server-name NAME], before or after the command.
 #include <cstdio>
@@ -34,6 +35,7 @@
 #include "services/common/client/generic_call.h"
 #include "services/common/db/database.h"
 #include "services/common/tls/tls_config.h"
+#include "tools/kaoping/roster_command.h"
 #include "tools/kaoping/sign_command.h"
 
 namespace {
@@ -51,7 +53,8 @@ constexpr char kUsage[] =
     "  kaoping audit-verify DATABASE_URL [--key-file AUDIT_KEY_FILE] [--checkpoint FILE]\n"
     "  kaoping methods\n"
     "  kaoping keygen ... | kaoping sign ...   (signer keys, appraisal signatures; see `kaoping\n"
-    "      keygen` and `kaoping sign` without arguments)\n";
+    "      keygen` and `kaoping sign` without arguments)\n"
+    "  kaoping roster import|export ADDRESS --region R ...   (`kaoping roster` for more)\n";
 
 int Fail(const std::string& message) {
   std::cerr << "kaoping: " << message << "\n";
@@ -341,6 +344,9 @@ int main(int argc, char** argv) {
   }
   if (command == "methods") {
     return Methods();
+  }
+  if (command == "roster") {
+    return kaoping::cli::Roster(args->positional, args->flags);
   }
   std::cerr << kUsage;
   return 2;

@@ -28,8 +28,8 @@ absl::Status Refusal(const Rule& rule, const Principal& principal, const CallRes
     return absl::PermissionDeniedError(
         rule.system_scope.empty()
             ? absl::StrCat("machine clients (SYSTEM) may not make this call on ", resource.name)
-            : absl::StrCat("a SYSTEM client needs the scope `", rule.system_scope, "` for ",
-                           resource.name));
+            : absl::StrCat("a SYSTEM client needs the scope `",
+                           absl::StrJoin(rule.SystemScopes(), "` or `"), "` for ", resource.name));
   }
   std::string unit_note;
   if (!rule.own_unit_roles.empty()) {
@@ -41,6 +41,19 @@ absl::Status Refusal(const Rule& rule, const Principal& principal, const CallRes
 }
 
 }  // namespace
+
+std::vector<absl::string_view> Rule::SystemScopes() const {
+  std::vector<absl::string_view> scopes;
+  if (!system_scope.empty()) {
+    scopes.push_back(system_scope);
+  }
+  for (absl::string_view scope : also_system_scopes) {
+    if (!scope.empty()) {
+      scopes.push_back(scope);
+    }
+  }
+  return scopes;
+}
 
 bool RegionAdmits(RegionRelation relation, const Principal& principal,
                   absl::string_view region_code) {
@@ -59,7 +72,12 @@ bool RegionAdmits(RegionRelation relation, const Principal& principal,
 
 bool RoleAdmits(const Rule& rule, const Principal& principal, absl::string_view unit) {
   if (principal.IsSystem()) {
-    return !rule.system_scope.empty() && principal.HasScope(rule.system_scope);
+    for (absl::string_view scope : rule.SystemScopes()) {
+      if (principal.HasScope(scope)) {
+        return true;
+      }
+    }
+    return false;
   }
   if (principal.roles.Intersects(rule.roles.Without(rule.own_unit_roles))) {
     return true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,13 @@ struct Rule {
   // (protos/README.md, "Who may read what"); PERMISSION_DENIED is for a
   // role that may see a resource but not change it.
   bool refuse_as_not_found = false;
+  // Further scopes that admit a SYSTEM principal as system_scope does (the
+  // roster is read by the cadre system with `roster:write` and by others
+  // with `eligibility:read` or `archive:read`); empty entries are unused.
+  std::array<absl::string_view, 3> also_system_scopes = {};
+
+  // system_scope and also_system_scopes, the empty ones left out.
+  std::vector<absl::string_view> SystemScopes() const;
 };
 
 // What a call is about, taken from its request before any check.

@@ -171,10 +171,15 @@ struct RpcRow {
 
 // One row: the domain method serving the RPC (its request type picks the
 // RPC), the call kind, the resource (Named, Created or NoRegion) and the rule.
-template <typename Method, typename Resource>
+// `Served` names the table's domain when the method is inherited from one
+// of its bases (a service whose domain is several classes, one per
+// concern): Rpc<Results>(&Roster::GetUnit, …).
+template <typename Served = void, typename Method, typename Resource>
 auto Rpc(Method method, CallKind kind, Resource resource, const Rule& rule) {
   using Traits = rpc_internal::DomainMethod<Method>;
-  using Domain = typename Traits::Domain;
+  using Domain = std::conditional_t<std::is_void_v<Served>, typename Traits::Domain, Served>;
+  static_assert(std::is_base_of_v<typename Traits::Domain, Domain>,
+                "the method must belong to the served domain or one of its bases");
   using Request = typename Traits::Request;
   using Result = typename Traits::Result;
   using Response = typename rpc_internal::ResponseOf<Result>::Type;
