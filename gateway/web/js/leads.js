@@ -33,13 +33,13 @@ function verifyForm(lead, refresh) {
       if (!findings.value.trim()) return notify('请填写核实情况。');
       busy(button, true);
       try {
-        await post(`/v1/${lead.name}:verify`, {
+        const updated = await post(`/v1/${lead.name}:verify`, {
           etag: lead.etag,
           outcome: outcome.value,
           verification: { method: method.value.trim(), findings: findings.value.trim(), negativeItemId: lead.negativeItemId || undefined },
         });
         notify(`已记录核实结论：${label(LEAD_STATES, outcome.value)}。`, 'ok');
-        refresh();
+        await refresh(updated);
       } catch (err) {
         notify(err instanceof ApiError ? err.readable : String(err));
       } finally {
@@ -53,23 +53,26 @@ function verifyForm(lead, refresh) {
   h('div', { class: 'actions' }, button));
 }
 
-async function card(lead, refresh) {
+// A lead's card; after each step it is redrawn in place from the answer
+// (the list's filter is applied again only when the team reloads it).
+async function card(lead) {
   const item = lead.negativeItem;
+  let shown = null;
+  const refresh = async (updated) => shown.replaceWith(await card(updated));
   const start = h('button', {
     type: 'button',
     onclick: async () => {
       clearNotice();
       busy(start, true);
       try {
-        await post(`/v1/${lead.name}:startVerification`, { etag: lead.etag });
-        refresh();
+        await refresh(await post(`/v1/${lead.name}:startVerification`, { etag: lead.etag }));
       } catch (err) {
         notify(err instanceof ApiError ? err.readable : String(err));
         busy(start, false);
       }
     },
   }, '开始核实');
-  return h('article', { class: 'card', dataset: { lead: lead.name } },
+  shown = h('article', { class: 'card', dataset: { lead: lead.name } },
     h('h2', {}, lead.title, ' ', h('span', { class: `tag ${lead.state === 'CONFIRMED' ? 'red' : lead.state === 'UNFOUNDED' ? 'green' : 'amber'}` }, label(LEAD_STATES, lead.state))),
     h('p', { class: 'muted' }, `${await cadreName(lead.cadre)} · 来源：${label(LEAD_SOURCES, lead.source)} · 收到：${dateTime(lead.createTime)}`),
     item ? h('p', {}, `负面清单：${item.title}（${label(SEVERITIES, item.severity)}${item.severity === 'DEDUCT' ? `，扣 ${item.deduction} 分` : ''}）`) : null,
@@ -80,6 +83,7 @@ async function card(lead, refresh) {
     lead.verification && lead.verification.findings ? h('p', {}, `核实情况：${lead.verification.findings}`) : null,
     lead.state === 'OPEN' ? h('div', { class: 'actions' }, start) : null,
     lead.state === 'VERIFYING' ? verifyForm(lead, refresh) : null);
+  return shown;
 }
 
 async function load() {
@@ -88,7 +92,7 @@ async function load() {
   history.replaceState(null, '', state ? `?state=${state}` : '?');
   try {
     const leads = await listAll(`/v1/regions/${homeRegion()}/leads?view=FULL${state ? `&state=${state}` : ''}`, 'leads', 500);
-    const cards = await Promise.all(leads.map((l) => card(l, load)));
+    const cards = await Promise.all(leads.map((l) => card(l)));
     replace($('#leads'), cards.length ? cards : h('p', { class: 'card muted' }, '没有符合条件的线索。'));
     document.body.dataset.loaded = String(leads.length);
   } catch (e) {
