@@ -20,6 +20,7 @@ namespace kaoping::gateway {
 inline constexpr Rule kDashboardReaders{.roles = {Role::kRegionAdmin, Role::kAuditor},
                                         .system_scope = "dashboards:read",
                                         .region = RegionRelation::kCovers,
+                                        .own_unit_roles = {},
                                         .refuse_as_not_found = false};
 
 struct DashboardEndpointOptions {
