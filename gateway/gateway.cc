@@ -5,7 +5,7 @@
 
 #include "gateway/openapi.h"
 #include "services/common/log.h"
-#include "services/common/server/grpc_server.h"
+#include "services/common/server/process_main.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping::gateway {
@@ -90,39 +90,21 @@ int GatewayMain(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--print-openapi") == 0) {
     return PrintOpenApi(argc, argv);
   }
-  BlockTerminationSignals();
-  InitLogging("gateway", LogLevel::kInfo);
-  auto fail = [](const absl::Status& st) {
-    LogError("cannot start", {{"error", st.ToString()}});
-    return st.code() == absl::StatusCode::kInvalidArgument ||
-                   st.code() == absl::StatusCode::kFailedPrecondition ||
-                   st.code() == absl::StatusCode::kNotFound
-               ? 2
-               : 1;
-  };
-  auto config = Config::Load(argc, argv);
+  auto config = LoadProcessConfig(argc, argv, "gateway", [](Config&) { return absl::OkStatus(); });
   if (!config.ok()) {
-    return fail(config.status());
+    return StartFailure(config.status());
   }
-  LogLevel level = LogLevel::kInfo;
-  if (!ParseLogLevel(config->Get("log_level", "info"), &level)) {
-    return fail(absl::InvalidArgumentError(
-        "configuration: `log_level` must be debug, info, warning or error"));
-  }
-  InitLogging("gateway", level);
   auto gateway = Gateway::Start(*config);
   if (!gateway.ok()) {
-    return fail(gateway.status());
+    return StartFailure(gateway.status());
   }
   LogInfo("serving", {{"address", (*gateway)->address()},
                       {"metrics", (*gateway)->metrics_address()},
                       {"config", config->source()}});
-  const int signal = WaitForTerminationSignal();
-  LogInfo("shutting down", {{"signal", signal}});
-  (*gateway)->Shutdown();
-  gateway->reset();
-  LogInfo("stopped");
-  return 0;
+  return ServeUntilSignal([&] {
+    (*gateway)->Shutdown();
+    gateway->reset();
+  });
 }
 
 }  // namespace kaoping::gateway

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/descriptor.h"
+#include "services/common/api/pagination.h"
 #include "services/common/config.h"
 
 namespace kaoping::gateway {
@@ -71,6 +72,6 @@ class Upstreams {
 };
 
 // Largest message the gateway sends or accepts upstream (the services' limit).
-inline constexpr int kMaxUpstreamMessageBytes = 16 * 1024 * 1024;
+inline constexpr int kMaxUpstreamMessageBytes = static_cast<int>(kMaxResponseBytes);
 
 }  // namespace kaoping::gateway

@@ -1,6 +1,9 @@
-// The transactional outbox, its relay to a Redis Stream and the consumer
-// group helper: every event delivered exactly once to an idempotent consumer
-// across a consumer crash and a Redis restart; writes never wait for Redis.
+// The transactional outbox, its relay to per-region Redis Streams and the
+// consumer group helper: every event delivered exactly once to an idempotent
+// consumer across a consumer crash and a Redis restart; writes never wait
+// for Redis; a consumer reads only its regions' streams, and finds a
+// region's stream that appears after it started.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -12,11 +15,13 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kaoping/v1/audit.pb.h"
 #include "kaoping/v1/events.pb.h"
 #include "services/common/common_migrations.h"
 #include "services/common/db/migrations.h"
 #include "services/common/events/outbox.h"
 #include "services/common/events/stream_consumer.h"
+#include "services/common/privacy/event_streams.h"
 #include "services/common/status_macros.h"
 #include "tests/common/common_store.h"
 #include "tests/support/redis_server.h"
@@ -48,7 +53,8 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
     static std::atomic<int> counter{0};
-    stream_ = absl::StrCat("kaoping:events:test-", getpid(), "-", counter++);
+    service_ = absl::StrCat("test-", getpid(), "-", counter++);
+    stream_ = EventStreamName(service_);
     producer_ = OpenFresh(&producer_url_);
     consumer_db_ = OpenFresh();
     const EmbeddedFile files[] = {{"0001_applied.sql", kConsumerTable}};
@@ -125,7 +131,8 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
 
   StreamConsumerOptions ConsumerOptions(const std::string& name) {
     StreamConsumerOptions options;
-    options.stream = stream_;
+    options.stream = stream_;  // as consumers written before per-region streams do
+    options.discover_interval = absl::ZeroDuration();
     options.group = "results";
     options.consumer = name;
     options.block = absl::Milliseconds(100);
@@ -164,9 +171,15 @@ class EventsTest : public ::testing::TestWithParam<StoreKind> {
     producer_ = std::move(*db);
   }
 
+  // The stream of a region.
+  std::string Stream(const std::string& region = "510114") const {
+    return privacy::EventStreamKey(service_, region);
+  }
+
   FakeClock clock_{absl::FromUnixSeconds(1795000000)};
   Outbox outbox_{"test", &clock_};
-  std::string stream_;
+  std::string service_;
+  std::string stream_;  // the prefix of the service's streams
   std::string producer_url_;
   std::unique_ptr<db::Database> producer_;
   std::unique_ptr<db::Database> consumer_db_;
@@ -197,23 +210,31 @@ TEST_P(EventsTest, RelayPublishesEveryEventOnceInOrder) {
   EXPECT_EQ(*relay->RelayOnce(), 0);
   EXPECT_EQ(Pending(), 0);
   RedisClient client(*ParseRedisUrl((*redis)->url()));
-  auto range = client.Command({"XRANGE", stream_, "-", "+"});
-  ASSERT_TRUE(range.ok());
-  ASSERT_EQ(range->elements.size(), 9u);
-  std::vector<std::string> ids;
-  for (const auto& entry : range->elements) {
-    const auto& fields = entry.elements[1].elements;
-    v1::Event event;
-    ASSERT_TRUE(event.ParseFromString(fields[7].str));
-    EXPECT_EQ(fields[1].str, event.id());
-    EXPECT_EQ(event.type(), "kaoping.v1.IndicatorSetPublished");
-    ids.push_back(event.id());
+  // Each region's events in its own stream, in the order the changes committed.
+  auto ids_of = [&](const std::string& region) {
+    std::vector<std::string> ids;
+    auto range = client.Command({"XRANGE", Stream(region), "-", "+"});
+    EXPECT_TRUE(range.ok());
+    for (const auto& entry : range.ok() ? range->elements : std::vector<RedisReply>()) {
+      const auto& fields = entry.elements[1].elements;
+      v1::Event event;
+      EXPECT_TRUE(event.ParseFromString(fields[7].str));
+      EXPECT_EQ(fields[1].str, event.id());
+      EXPECT_EQ(event.type(), "kaoping.v1.IndicatorSetPublished");
+      EXPECT_EQ(event.region_code(), region);
+      ids.push_back(event.id());
+    }
+    return ids;
+  };
+  const std::vector<std::string> county_114 = ids_of("510114");
+  const std::vector<std::string> county_107 = ids_of("510107");
+  auto registry = client.Command({"SMEMBERS", privacy::EventRegionRegistryKey(service_)});
+  ASSERT_TRUE(registry.ok());
+  std::vector<std::string> regions;
+  for (const auto& member : registry->elements) {
+    regions.push_back(member.str);
   }
-  // Within a region, in the order the changes committed.
-  std::vector<std::string> county_114, county_107;
-  for (const auto& id : ids) {
-    (absl::StrContains(id, "/510114/") ? county_114 : county_107).push_back(id);
-  }
+  EXPECT_THAT(regions, ::testing::UnorderedElementsAre("510114", "510107"));
   EXPECT_THAT(county_114,
               ::testing::ElementsAre(HasSubstr("test/510114/1-"), HasSubstr("test/510114/2-"),
                                      HasSubstr("test/510114/3-"), HasSubstr("test/510114/4-"),
@@ -232,13 +253,11 @@ TEST_P(EventsTest, AClockSteppingBackKeepsARegionsOrder) {
   ASSERT_TRUE(Produce(0, 1, "510107").ok());
   ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
   RedisClient client(*ParseRedisUrl((*redis)->url()));
-  auto range = client.Command({"XRANGE", stream_, "-", "+"});
+  auto range = client.Command({"XRANGE", Stream("510114"), "-", "+"});
   ASSERT_TRUE(range.ok());
   std::vector<std::string> county_114;
   for (const auto& entry : range->elements) {
-    if (absl::StrContains(entry.elements[1].elements[1].str, "/510114/")) {
-      county_114.push_back(entry.elements[1].elements[1].str);
-    }
+    county_114.push_back(entry.elements[1].elements[1].str);
   }
   EXPECT_THAT(county_114,
               ::testing::ElementsAre(HasSubstr("test/510114/1-"), HasSubstr("test/510114/2-"),
@@ -269,7 +288,9 @@ TEST_P(EventsTest, ExactlyOnceAcrossAConsumerCrashAndARedisRestart) {
 
   // Consumer A receives a batch and dies half-way through applying it: five
   // applied, none acknowledged.
-  StreamConsumer group_maker(redis_options, ConsumerOptions("A"),
+  StreamConsumerOptions county = ConsumerOptions("A");
+  county.region_prefixes = {"510114"};  // its group exists before the first event
+  StreamConsumer group_maker(redis_options, county,
                              [](const v1::Event&) { return absl::OkStatus(); });
   ASSERT_TRUE(group_maker.EnsureGroup().ok());
   ASSERT_TRUE(Produce(0, 40).ok());
@@ -277,7 +298,7 @@ TEST_P(EventsTest, ExactlyOnceAcrossAConsumerCrashAndARedisRestart) {
   ASSERT_TRUE(Eventually([&] { return Pending() == 0; }));
   RedisClient a(redis_options);
   auto batch =
-      a.Command({"XREADGROUP", "GROUP", "results", "A", "COUNT", "10", "STREAMS", stream_, ">"});
+      a.Command({"XREADGROUP", "GROUP", "results", "A", "COUNT", "10", "STREAMS", Stream(), ">"});
   ASSERT_TRUE(batch.ok()) << batch.status();
   const auto& entries = batch->elements.at(0).elements.at(1).elements;
   ASSERT_EQ(entries.size(), 10u);
@@ -289,7 +310,7 @@ TEST_P(EventsTest, ExactlyOnceAcrossAConsumerCrashAndARedisRestart) {
 
   // The relay publishes one event twice (as after a crash between XADD and
   // marking the row): the consumer must absorb it.
-  ASSERT_TRUE(a.Command({"XADD", stream_, "*", "id", "dup", "event",
+  ASSERT_TRUE(a.Command({"XADD", Stream(), "*", "id", "dup", "event",
                          entries[0].elements[1].elements[7].str})
                   .ok());
 
@@ -310,7 +331,7 @@ TEST_P(EventsTest, ExactlyOnceAcrossAConsumerCrashAndARedisRestart) {
   relay->Stop();
   EXPECT_EQ(AppliedCounts().second, 1) << "some event was applied twice";
   EXPECT_EQ(Pending(), 0);
-  auto pending = a.Command({"XPENDING", stream_, "results"});
+  auto pending = a.Command({"XPENDING", Stream(), "results"});
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements.at(0).integer, 0) << "every entry acknowledged";
 }
@@ -346,14 +367,14 @@ TEST_P(EventsTest, AnUnusableEventGoesToTheDeadLetterStreamAndDoesNotBlockTheRes
   ASSERT_TRUE(redis.ok());
   auto consumer = ApplyingConsumer(ConsumerOptions("A"));
   RedisClient client(*ParseRedisUrl((*redis)->url()));
-  ASSERT_TRUE(client.Command({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"}).ok());
+  ASSERT_TRUE(client.Command({"XADD", Stream(), "*", "event", "not a protobuf \xff\xff"}).ok());
   ASSERT_TRUE(Produce(0, 3).ok());
   ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
   for (int i = 0; i < 5 && AppliedCounts().first < 3; ++i) {
     ASSERT_TRUE(consumer->PollOnce().ok());
   }
   EXPECT_EQ(AppliedCounts().first, 3);
-  auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
+  auto dead = client.Command({"XLEN", Stream() + ":dead:results"});
   ASSERT_TRUE(dead.ok());
   EXPECT_EQ(dead->integer, 1);
 }
@@ -381,7 +402,7 @@ TEST_P(EventsTest, AFailingStoreDelaysAnEventButNeverDropsIt) {
   }
   EXPECT_EQ(AppliedCounts(), std::make_pair(int64_t{2}, int64_t{1}));
   RedisClient client(redis_options);
-  auto dead = client.Command({"XLEN", stream_ + ":dead:results"});
+  auto dead = client.Command({"XLEN", Stream() + ":dead:results"});
   ASSERT_TRUE(dead.ok());
   EXPECT_EQ(dead->integer, 0) << "nothing was given up on";
 }
@@ -405,8 +426,8 @@ TEST_P(EventsTest, AnEventThatKeepsFailingIsGivenUpOnAfterMaxAttempts) {
   }
   EXPECT_EQ(calls, 3);
   RedisClient client(redis_options);
-  EXPECT_EQ(client.Command({"XLEN", stream_ + ":dead:results"})->integer, 1);
-  EXPECT_EQ(client.Command({"XPENDING", stream_, "results"})->elements.at(0).integer, 0);
+  EXPECT_EQ(client.Command({"XLEN", Stream() + ":dead:results"})->integer, 1);
+  EXPECT_EQ(client.Command({"XPENDING", Stream(), "results"})->elements.at(0).integer, 0);
 }
 
 TEST_P(EventsTest, EventsWrittenAfterARestoreFromBackupAreNotTakenForOldOnes) {
@@ -439,19 +460,91 @@ TEST_P(EventsTest, TheDeadLetterStreamIsCapped) {
   StreamConsumerOptions options = ConsumerOptions("A");
   options.dead_letter_max_len = 10;
   options.batch_size = 100;
+  options.region_prefixes = {"510114"};  // a county's stream is read without a registry entry
   auto consumer = ApplyingConsumer(options);
   RedisClient client(*ParseRedisUrl((*redis)->url()));
   std::vector<std::vector<std::string>> garbage;
   for (int i = 0; i < 400; ++i) {
-    garbage.push_back({"XADD", stream_, "*", "event", "not a protobuf \xff\xff"});
+    garbage.push_back({"XADD", Stream(), "*", "event", "not a protobuf \xff\xff"});
   }
   ASSERT_TRUE(client.Pipeline(garbage).ok());
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(consumer->PollOnce().ok());
   }
-  EXPECT_EQ(client.Command({"XPENDING", stream_, "results"})->elements.at(0).integer, 0);
+  EXPECT_EQ(client.Command({"XPENDING", Stream(), "results"})->elements.at(0).integer, 0);
   // Trimming keeps whole stream nodes (100 entries by default) beyond the cap.
-  EXPECT_LE(client.Command({"XLEN", stream_ + ":dead:results"})->integer, 10 + 100);
+  EXPECT_LE(client.Command({"XLEN", Stream() + ":dead:results"})->integer, 10 + 100);
+}
+
+TEST_P(EventsTest, AConsumerOfACountyNeverSeesAnotherCountysEvents) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  const RedisOptions redis_options = *ParseRedisUrl((*redis)->url());
+  ASSERT_TRUE(Produce(0, 3, "510114").ok());
+  ASSERT_TRUE(Produce(0, 2, "510107").ok());
+  ASSERT_TRUE(Produce(0, 4, "510214").ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  // A county's and a city's consumer (other groups: each gets every event of its regions).
+  auto seen_by = [&](std::vector<std::string> prefixes, const std::string& group) {
+    StreamConsumerOptions options = ConsumerOptions("A");
+    options.service = service_;
+    options.stream.clear();
+    options.region_prefixes = std::move(prefixes);
+    options.group = group;
+    std::vector<std::string> regions;
+    StreamConsumer consumer(redis_options, options, [&](const v1::Event& e) {
+      regions.push_back(e.region_code());
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(consumer.EnsureGroup().ok());
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_TRUE(consumer.PollOnce().ok());
+    }
+    std::sort(regions.begin(), regions.end());
+    return std::make_pair(regions, consumer.streams());
+  };
+  auto [county_events, county_streams] = seen_by({"510114"}, "county");
+  EXPECT_THAT(county_events, ::testing::ElementsAre("510114", "510114", "510114"));
+  EXPECT_THAT(county_streams, ::testing::ElementsAre(Stream("510114")));
+  auto [city_events, city_streams] = seen_by({"5101"}, "city");
+  EXPECT_THAT(city_events,
+              ::testing::ElementsAre("510107", "510107", "510114", "510114", "510114"));
+  EXPECT_THAT(city_streams, ::testing::ElementsAre(Stream("510107"), Stream("510114")));
+  auto [no_events, no_streams] = seen_by({""}, "nobody");
+  EXPECT_TRUE(no_events.empty()) << "an empty prefix is no region";
+  EXPECT_TRUE(no_streams.empty());
+}
+
+TEST_P(EventsTest, ARegionWhoseFirstEventComesLaterIsPickedUp) {
+  auto redis = kaoping::testing::SharedRedis();
+  ASSERT_TRUE(redis.ok());
+  StreamConsumerOptions options = ConsumerOptions("A");
+  options.region_prefixes = {"5101"};
+  auto consumer = ApplyingConsumer(options);
+  ASSERT_TRUE(consumer->PollOnce().ok());
+  EXPECT_TRUE(consumer->streams().empty());
+  ASSERT_TRUE(Produce(0, 4, "510107").ok());
+  ASSERT_TRUE(Produce(0, 2, "510214").ok());
+  ASSERT_TRUE(Relay((*redis)->url())->RelayOnce().ok());
+  for (int i = 0; i < 5 && AppliedCounts().first < 4; ++i) {
+    ASSERT_TRUE(consumer->PollOnce().ok());
+  }
+  EXPECT_EQ(AppliedCounts(), std::make_pair(int64_t{4}, int64_t{1}))
+      << "the new county's events, from its first, and none of the other city's";
+  EXPECT_THAT(consumer->streams(), ::testing::ElementsAre(Stream("510107")));
+}
+
+TEST_P(EventsTest, TheOutboxRefusesAPayloadWithAMarkedField) {
+  // AuditRecord.principal is a SEALED_IDENTITY: never an event's content.
+  v1::AuditRecord marked;
+  marked.set_principal("rater-7");
+  absl::Status st =
+      db::RunInTransaction(*producer_, db::Access::kReadWrite, [&](db::Transaction& tx) {
+        return outbox_.Enqueue(tx, "510114", "r", "a", marked).status();
+      });
+  EXPECT_EQ(st.code(), absl::StatusCode::kInternal) << st;
+  EXPECT_THAT(st.message(), HasSubstr("AuditRecord.principal is SEALED_IDENTITY"));
+  EXPECT_EQ(Pending(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothStores, EventsTest,

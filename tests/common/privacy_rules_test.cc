@@ -227,9 +227,20 @@ TEST(EventStreamsTest, AConsumerReadsOnlyTheStreamsOfItsRegions) {
   EXPECT_FALSE(ConsumerMayRead(city, "evaluations", "kaoping:events:results:510114"));
   EXPECT_FALSE(ConsumerMayRead(city, "evaluations", "kaoping:events:evaluations"));
   EXPECT_FALSE(ConsumerMayRead({""}, "evaluations", "kaoping:events:evaluations:510114"));
+  EXPECT_TRUE(ConsumerMayRead({std::string(kEveryRegion)}, "evaluations",
+                              "kaoping:events:evaluations:510114"));
+  EXPECT_FALSE(ConsumerMayRead({std::string(kEveryRegion)}, "evaluations",
+                               EventRegionRegistryKey("evaluations")));
   EXPECT_THAT(
-      ConsumerAclKeyPatterns("evaluations", {"510114", "5102", ""}),
-      ElementsAre("~kaoping:events:evaluations:510114", "~kaoping:events:evaluations:5102*"));
+      ConsumerAclKeyPatterns("evaluations", {"510114", ""}),
+      ElementsAre("~kaoping:events:evaluations:510114", "~kaoping:events:evaluations:510114:*"));
+  EXPECT_THAT(
+      ConsumerAclKeyPatterns("evaluations", {"510114", "5102"}),
+      ElementsAre("~kaoping:events:evaluations:510114", "~kaoping:events:evaluations:510114:*",
+                  "~kaoping:events:evaluations:5102*", "%R~kaoping:events:evaluations:regions"));
+  EXPECT_THAT(
+      ConsumerAclKeyPatterns("evaluations", {std::string(kEveryRegion)}),
+      ElementsAre("~kaoping:events:evaluations:*", "%R~kaoping:events:evaluations:regions"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "kaoping/v1/indicators.grpc.pb.h"
 #include "services/common/client/generic_call.h"
 #include "services/common/server/rpc_table.h"
+#include "services/common/tls/tls_config.h"
 #include "tests/support/service_harness.h"
 #include "tests/support/worker_gate.h"
 
@@ -25,10 +26,16 @@ using ::testing::HasSubstr;
 // Answers every call with an empty response and counts the bodies that ran.
 struct Echo {
   std::atomic<int> ran{0};
+  // An IndicatorSet answered carries this as its display name.
+  std::string fill;
   template <typename Request, typename Response>
   absl::StatusOr<Response> Handle(const Principal&, AuditScope&, const Request&) {
     ++ran;
-    return Response();
+    Response response;
+    if constexpr (std::is_same_v<Response, v1::IndicatorSet>) {
+      response.set_display_name(fill);
+    }
+    return response;
   }
 };
 
@@ -252,6 +259,35 @@ TEST_F(CallPathTest, AFullQueueIsResourceExhausted) {
     EXPECT_TRUE(call.get().ok());
   }
   EXPECT_EQ(echo_->ran.load(), 8);
+}
+
+TEST_F(CallPathTest, RequestsAndAnswersUpTo16MiBPassOnEveryClientChannel) {
+  constexpr size_t kBig = size_t{12} << 20;
+  echo_->fill = std::string(kBig, 'x');
+  // The request padded with an unknown length-delimited field 15 of kBig bytes.
+  std::string request = GetRequest();
+  request.push_back(static_cast<char>((15 << 3) | 2));
+  size_t length = kBig;
+  for (; length >= 0x80; length >>= 7) {
+    request.push_back(static_cast<char>((length & 0x7f) | 0x80));
+  }
+  request.push_back(static_cast<char>(length));
+  request.append(kBig, 'y');
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      CreateClientChannel(harness_->address(), ClientTlsOptions());
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  const CallMetadata auth = {{"authorization", "Bearer " + harness_->Token(Admin())}};
+  absl::StatusOr<std::string> big = CallRaw(
+      **channel, "/kaoping.v1.IndicatorService/GetIndicatorSet", request, auth, absl::Seconds(60));
+  ASSERT_TRUE(big.ok()) << big.status();
+  EXPECT_GT(big->size(), kBig);
+  // gRPC's default channel (4 MiB) would refuse it: the limit is the channel's.
+  auto plain = grpc::CreateChannel(harness_->address(), grpc::InsecureChannelCredentials());
+  EXPECT_EQ(CallRaw(*plain, "/kaoping.v1.IndicatorService/GetIndicatorSet", GetRequest(), auth,
+                    absl::Seconds(60))
+                .status()
+                .code(),
+            absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "services/common/events/outbox.h"
 #include "services/common/events/redis_client.h"
+#include "services/common/privacy/event_streams.h"
 #include "services/indicators/catalog_resolver.h"
 #include "services/indicators/default_catalog.h"
 #include "tests/indicators/service_fixture.h"
@@ -361,8 +362,9 @@ TEST_P(IndicatorEventsTest, PublishedEventReachesTheRedisStream) {
   absl::StatusOr<RedisOptions> options = ParseRedisUrl(RedisUrl());
   ASSERT_TRUE(options.ok()) << options.status();
   RedisClient redis(*options);
-  const std::string stream = "kaoping:events:indicators";
-  ASSERT_EQ(EventStreamName("indicators"), stream);
+  // The county's own stream (events.proto: one stream per region).
+  const std::string stream = "kaoping:events:indicators:510114";
+  ASSERT_EQ(privacy::EventStreamKey("indicators", "510114"), stream);
   // Other tests of this binary share the Redis: only what comes after now counts.
   const std::string after = LastStreamId(redis, stream);
 

@@ -94,15 +94,19 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   }
   ASSERT_TRUE(serving) << process->Log();
 
-  // The CLI: a token for an admin, then create, publish and resolve by name.
-  auto [code, token] =
-      Run({KAOPING_CLI_BINARY, "token", "--key-file", dir_ + "/jwt.key", "--issuer",
-           "kaoping-local", "--sub", "admin", "--roles", "REGION_ADMIN", "--regions", "510114"});
-  ASSERT_EQ(code, 0) << token;
-  while (!token.empty() && token.back() == '\n') {
-    token.pop_back();
-  }
-  setenv("KAOPING_TOKEN", token.c_str(), 1);
+  // The CLI: a token of `role` in the county, for the calls that follow.
+  auto use_token = [&](const std::string& sub, const std::string& role) {
+    auto [code, token] =
+        Run({KAOPING_CLI_BINARY, "token", "--key-file", dir_ + "/jwt.key", "--issuer",
+             "kaoping-local", "--sub", sub, "--roles", role, "--regions", "510114"});
+    EXPECT_EQ(code, 0) << token;
+    while (!token.empty() && token.back() == '\n') {
+      token.pop_back();
+    }
+    setenv("KAOPING_TOKEN", token.c_str(), 1);
+  };
+  // An admin creates, publishes and resolves by name.
+  use_token("admin", "REGION_ADMIN");
   auto [created, created_out] =
       Run({KAOPING_CLI_BINARY, "call", address, "IndicatorService/CreateIndicatorSet",
            R"({"parent":"regions/510114","indicatorSetId":"2026","source":"default"})"});
@@ -122,6 +126,14 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
            R"({"name":"regions/510114/indicatorSets/2026"})"});
   EXPECT_EQ(refused, 1);
   EXPECT_THAT(refused_out, HasSubstr("FAILED_PRECONDITION"));
+  // Every service process serves its own audit log to the county's auditor.
+  use_token("auditor", "AUDITOR");
+  auto [audit_read, audit_out] =
+      Run({KAOPING_CLI_BINARY, "call", address, "AuditService/VerifyAuditLog",
+           R"({"name":"regions/510114/auditLogs/indicators"})"});
+  EXPECT_EQ(audit_read, 0) << audit_out;
+  EXPECT_THAT(audit_out, ::testing::ContainsRegex("\"intact\": ?true"));
+  EXPECT_THAT(audit_out, ::testing::ContainsRegex("\"recordCount\": ?\"3\""));
   unsetenv("KAOPING_TOKEN");
 
   process->Signal(SIGTERM);
@@ -136,7 +148,8 @@ TEST_F(ProcessTest, ServesAndStopsCleanlyOnSigterm) {
   auto [verified, verified_out] =
       Run({KAOPING_CLI_BINARY, "audit-verify", database, "--key-file", dir_ + "/audit.key"});
   EXPECT_EQ(verified, 0) << verified_out;
-  EXPECT_THAT(verified_out, HasSubstr("audit log intact: 3 entries"));
+  // The three calls above, and the auditor's verification.
+  EXPECT_THAT(verified_out, HasSubstr("audit log intact: 4 entries"));
   // Without the key the links do not check out: the chain is keyed.
   auto [unkeyed, unkeyed_out] = Run({KAOPING_CLI_BINARY, "audit-verify", database});
   EXPECT_EQ(unkeyed, 3) << unkeyed_out;

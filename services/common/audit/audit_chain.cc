@@ -1,5 +1,7 @@
 #include "services/common/audit/audit_chain.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
 #include "services/common/status_macros.h"
@@ -140,12 +142,23 @@ absl::StatusOr<int64_t> CheckAuditRegionSet(db::Transaction& tx, absl::string_vi
 
 absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,
                                                      const std::string& region_code,
-                                                     int64_t before_seq, int limit) {
-  return ReadEntries(db,
-                     absl::StrCat("SELECT ", kColumns,
-                                  " FROM audit_log WHERE region_code = $1 AND seq < $2"
-                                  " ORDER BY seq DESC LIMIT $3"),
-                     {region_code, before_seq, static_cast<int64_t>(limit)});
+                                                     int64_t before_seq, int limit,
+                                                     const AuditFilter& filter) {
+  // Both stores count characters in substr, so the prefix's length is too.
+  const std::string under = filter.resource.empty() ? "" : absl::StrCat(filter.resource, "/");
+  const int64_t under_chars = static_cast<int64_t>(
+      std::count_if(under.begin(), under.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return ReadEntries(
+      db,
+      absl::StrCat(
+          "SELECT ", kColumns,
+          " FROM audit_log WHERE region_code = $1 AND seq < $2"
+          " AND ($3 = '' OR principal = $3) AND ($4 = '' OR method = $4)"
+          " AND ($5 = '' OR resource = $5 OR substr(resource, 1, CAST($6 AS INTEGER)) = $7)"
+          " AND time_micros >= $8 AND time_micros < $9"
+          " ORDER BY seq DESC LIMIT $10"),
+      {region_code, before_seq, filter.principal, filter.method, filter.resource, under_chars,
+       under, filter.from_micros, filter.until_micros, static_cast<int64_t>(limit)});
 }
 
 absl::StatusOr<std::vector<AuditEntry>> ReadAuditChainPage(db::Database& db,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -87,10 +88,24 @@ absl::StatusOr<AuditRegionSetRecord> ReadAuditRegionSet(db::Transaction& tx);
 absl::StatusOr<int64_t> CheckAuditRegionSet(db::Transaction& tx, absl::string_view key,
                                             bool* matches);
 
-// Entries of one region, newest first (for auditors).
+// Which entries of a region an auditor asks for; an empty string matches any.
+struct AuditFilter {
+  std::string principal;
+  std::string method;
+  // This resource or any under it ("regions/510114/campaigns/c1" matches
+  // ".../campaigns/c1/forms/f1", not ".../campaigns/c10").
+  std::string resource;
+  // time_micros within [from_micros, until_micros).
+  int64_t from_micros = std::numeric_limits<int64_t>::min();
+  int64_t until_micros = std::numeric_limits<int64_t>::max();
+};
+
+// Entries of one region with seq < before_seq that pass `filter`, newest
+// first, at most `limit` (for auditors).
 absl::StatusOr<std::vector<AuditEntry>> ReadAuditLog(db::Database& db,
                                                      const std::string& region_code,
-                                                     int64_t before_seq, int limit);
+                                                     int64_t before_seq, int limit,
+                                                     const AuditFilter& filter = {});
 
 // Entries of one region, oldest first: those with after_seq < seq <= up_to_seq,
 // at most `limit` (for verification, page by page).

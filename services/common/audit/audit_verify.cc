@@ -54,12 +54,16 @@ absl::Status CheckRegionSet(db::Database& db, absl::string_view key, AuditVerifi
   return absl::OkStatus();
 }
 
-absl::Status CheckOrphans(db::Database& db, AuditVerification* result) {
+// Entries without a chain head: of every region, or of `region_code` only.
+absl::Status CheckOrphans(db::Database& db, const std::string& region_code,
+                          AuditVerification* result) {
   ASSIGN_OR_RETURN(db::Rows orphans,
                    db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
                      return tx.Query(
-                         "SELECT DISTINCT region_code FROM audit_log WHERE region_code NOT IN"
-                         " (SELECT region_code FROM audit_head)");
+                         "SELECT DISTINCT region_code FROM audit_log WHERE ($1 = '' OR"
+                         " region_code = $1) AND region_code NOT IN"
+                         " (SELECT region_code FROM audit_head)",
+                         {region_code});
                    }));
   for (const db::Row& row : orphans) {
     result->Report(
@@ -143,6 +147,29 @@ absl::Status VerifyAuditChain(db::Database& db, absl::string_view key, const Aud
   return CheckNothingPastHead(db, head, result);
 }
 
+absl::StatusOr<AuditVerification> VerifyAuditRegion(db::Database& db, absl::string_view key,
+                                                    const std::string& region_code,
+                                                    AuditHead* head) {
+  AuditVerification result;
+  ASSIGN_OR_RETURN(
+      db::Rows rows, db::RunInTransaction(db, db::Access::kReadOnly, [&](db::Transaction& tx) {
+        return tx.Query("SELECT seq, hash, seal FROM audit_head WHERE region_code = $1",
+                        {region_code});
+      }));
+  *head = AuditHead{region_code, 0, AuditGenesisHash(), ""};
+  if (rows.empty()) {
+    RETURN_IF_ERROR(CheckOrphans(db, region_code, &result));
+  } else {
+    const db::Row& row = rows.front();
+    *head = AuditHead{region_code, row[0].AsInt(), row[1].AsText(), row[2].AsText()};
+    result.regions = 1;
+    CheckHeadSeal(*head, key, &result);
+    RETURN_IF_ERROR(VerifyAuditChain(db, key, *head, nullptr, &result));
+  }
+  RETURN_IF_ERROR(CheckRegionSet(db, key, &result));
+  return result;
+}
+
 absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_view key,
                                                  const AuditCheckpoint* checkpoint) {
   AuditVerification result;
@@ -175,7 +202,7 @@ absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_
     result.Report(absl::StrCat("region ", region, ": the whole chain is gone; the checkpoint of ",
                                CheckpointTime(*checkpoint), " recorded entry ", head->seq));
   }
-  RETURN_IF_ERROR(CheckOrphans(db, &result));
+  RETURN_IF_ERROR(CheckOrphans(db, "", &result));
   return result;
 }
 

@@ -33,6 +33,14 @@ struct AuditVerification {
 absl::StatusOr<AuditVerification> VerifyAuditLog(db::Database& db, absl::string_view key = "",
                                                  const AuditCheckpoint* checkpoint = nullptr);
 
+// One region's chain, for an auditor of that region: the head's seal, the
+// chain against its head, entries past the head or without one, and the
+// seal of the set of regions (a chain deleted whole shows only there,
+// whichever region's it was). Sets *head (seq 0 when the region has no chain).
+absl::StatusOr<AuditVerification> VerifyAuditRegion(db::Database& db, absl::string_view key,
+                                                    const std::string& region_code,
+                                                    AuditHead* head);
+
 // One region's chain against `head` (whose seal is not checked here) and,
 // if given, the checkpoint's record of that head. Findings go to *result.
 absl::Status VerifyAuditChain(db::Database& db, absl::string_view key, const AuditHead& head,

@@ -1,10 +1,13 @@
 #include "services/common/events/outbox.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/crypto.h"
 #include "services/common/log.h"
+#include "services/common/privacy/event_privacy.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping {
@@ -22,6 +25,12 @@ std::string EventStreamName(absl::string_view service) {
 absl::StatusOr<std::string> Outbox::Enqueue(db::Transaction& tx, const std::string& region_code,
                                             const std::string& resource, const std::string& actor,
                                             const google::protobuf::Message& payload) const {
+  if (absl::Status st = privacy::CheckEventPayload(payload); !st.ok()) {
+    // A payload type with a marked field is a programming error, never the caller's.
+    LogError("event refused: its payload carries a marked field",
+             {{"type", payload.GetDescriptor()->full_name()}, {"error", st.ToString()}});
+    return absl::InternalError(absl::StrCat("event payload refused: ", st.message()));
+  }
   RETURN_IF_ERROR(tx.Execute("INSERT INTO outbox_head (region_code, seq) VALUES ($1, 0)"
                              " ON CONFLICT (region_code) DO NOTHING",
                              {region_code})
@@ -63,14 +72,15 @@ absl::StatusOr<int64_t> Outbox::CountPending(db::Database& db) {
       });
 }
 
-OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream,
-                         const Clock* clock, OutboxRelayOptions options)
+OutboxRelay::OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis,
+                         std::string stream_prefix, const Clock* clock, OutboxRelayOptions options)
     : db_(db),
       redis_(std::move(redis)),
-      stream_(std::move(stream)),
+      stream_prefix_(std::move(stream_prefix)),
       clock_(clock),
       options_(options),
-      loop_({.name = absl::StrCat("event relay to ", stream_), .max_backoff = options.max_backoff},
+      loop_({.name = absl::StrCat("event relay to ", stream_prefix_, ":*"),
+             .max_backoff = options.max_backoff},
             [this] { return Step(); }) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
@@ -91,11 +101,20 @@ absl::StatusOr<db::Rows> OutboxRelay::PendingBatch(db::Transaction& tx) const {
 
 absl::Status OutboxRelay::Publish(const db::Rows& rows) {
   std::vector<std::vector<std::string>> commands;
-  commands.reserve(rows.size());
+  commands.reserve(rows.size() + 1);
+  // Registered before the first XADD, so that a stream never exists
+  // unregistered (consumers of a city find a new county's stream there).
+  std::vector<std::string> regions = {"SADD", absl::StrCat(stream_prefix_, ":regions")};
   for (const db::Row& row : rows) {
-    commands.push_back({"XADD", stream_, "MAXLEN", "~", absl::StrCat(options_.stream_max_len), "*",
-                        "id", row[2].AsText(), "type", row[3].AsText(), "region", row[0].AsText(),
-                        "event", row[4].AsBlob()});
+    if (std::find(regions.begin() + 2, regions.end(), row[0].AsText()) == regions.end()) {
+      regions.push_back(row[0].AsText());
+    }
+  }
+  commands.push_back(std::move(regions));
+  for (const db::Row& row : rows) {
+    commands.push_back({"XADD", absl::StrCat(stream_prefix_, ":", row[0].AsText()), "MAXLEN", "~",
+                        absl::StrCat(options_.stream_max_len), "*", "id", row[2].AsText(), "type",
+                        row[3].AsText(), "region", row[0].AsText(), "event", row[4].AsBlob()});
   }
   return redis_->Pipeline(commands).status();
 }

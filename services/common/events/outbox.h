@@ -15,7 +15,9 @@
 
 namespace kaoping {
 
-// The Redis Stream a service's events go to: "kaoping:events:<service>".
+// The prefix of a service's event streams, "kaoping:events:<service>": its
+// events of region R go to "<prefix>:R" (privacy::EventStreamKey), the
+// regions that have a stream are the set "<prefix>:regions".
 std::string EventStreamName(absl::string_view service);
 
 // Writes events in the caller's transaction (the transactional outbox): an
@@ -28,6 +30,8 @@ class Outbox {
   // runtime wakes its relay with it). Set before the first Enqueue.
   void SetCommitHook(std::function<void()> hook) { commit_hook_ = std::move(hook); }
 
+  // A payload whose type has a field marked (kaoping.v1.sensitivity) is
+  // refused, INTERNAL and logged: a programming error (events.proto).
   // Returns the event's id, "{service}/{region_code}/{sequence}-{random}":
   // the sequence orders a region's events for people reading them; the 64
   // random bits keep ids unique when a database restored from a backup
@@ -55,14 +59,16 @@ struct OutboxRelayOptions {
   int64_t stream_max_len = 1000000;
 };
 
-// Moves committed events from the outbox to the Redis Stream, oldest first,
-// marking each relayed. At least once: a crash between XADD and the mark
-// publishes an event twice, which consumers absorb (they are idempotent on
-// Event.id). While Redis is down, events wait in the outbox. Relayed rows
-// are deleted later by the RetentionPurger.
+// Moves committed events from the outbox to their region's Redis Stream
+// ("<stream_prefix>:<region_code>"), oldest first, so each region's stream
+// keeps its order, marking each relayed; registers every region in the set
+// "<stream_prefix>:regions" before its first event. At least once: a crash between XADD and the
+// mark publishes an event twice, which consumers absorb (they are idempotent on Event.id). While
+// Redis is down, events wait in the outbox. Relayed rows are deleted later by the RetentionPurger.
 class OutboxRelay {
  public:
-  OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream,
+  // `stream_prefix`: EventStreamName(service).
+  OutboxRelay(db::Database* db, std::unique_ptr<RedisClient> redis, std::string stream_prefix,
               const Clock* clock, OutboxRelayOptions options = {});
   ~OutboxRelay();
 
@@ -82,7 +88,7 @@ class OutboxRelay {
 
   db::Database* db_;
   std::unique_ptr<RedisClient> redis_;
-  std::string stream_;
+  std::string stream_prefix_;
   const Clock* clock_;
   OutboxRelayOptions options_;
   // Last: stopped before anything it uses is destroyed.

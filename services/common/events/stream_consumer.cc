@@ -1,8 +1,14 @@
 #include "services/common/events/stream_consumer.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "services/common/events/outbox.h"
 #include "services/common/log.h"
+#include "services/common/region.h"
 #include "services/common/status_macros.h"
 
 namespace kaoping {
@@ -27,8 +33,13 @@ constexpr size_t kMaxTrackedAttempts = 10000;
 StreamConsumer::StreamConsumer(RedisOptions redis, StreamConsumerOptions options,
                                EventHandler handler)
     : options_(std::move(options)),
+      service_(!options_.service.empty()
+                   ? options_.service
+                   : std::string(absl::StripPrefix(options_.stream, EventStreamName("")))),
       handler_(std::move(handler)),
-      loop_({.name = absl::StrCat("event consumer ", options_.group, " on ", options_.stream),
+      loop_({.name =
+                 absl::StrCat("event consumer ", options_.group, " on ", EventStreamName(service_),
+                              ":{", absl::StrJoin(options_.region_prefixes, ","), "}"),
              .max_backoff = options_.max_backoff},
             [this] { return Step(); }) {
   // A blocking read must not time out before the server answers.
@@ -38,16 +49,52 @@ StreamConsumer::StreamConsumer(RedisOptions redis, StreamConsumerOptions options
 
 StreamConsumer::~StreamConsumer() { Stop(); }
 
-absl::Status StreamConsumer::EnsureGroup() {
-  auto reply =
-      redis_->Command({"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"});
+absl::Status StreamConsumer::CreateGroup(const std::string& stream) {
+  auto reply = redis_->Command({"XGROUP", "CREATE", stream, options_.group, "0", "MKSTREAM"});
   if (!reply.ok() && absl::StrContains(reply.status().message(), "BUSYGROUP")) {
     return absl::OkStatus();
   }
   return reply.status();
 }
 
-absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
+absl::Status StreamConsumer::Discover() {
+  last_discovery_ = absl::Now();
+  std::vector<std::string> regions;
+  bool only_counties = true;
+  for (const std::string& prefix : options_.region_prefixes) {
+    if (prefix.size() == 6 && IsValidRegionCode(prefix)) {
+      regions.push_back(prefix);  // its stream is known without asking
+    } else if (!prefix.empty()) {
+      only_counties = false;
+    }
+  }
+  if (!only_counties) {
+    ASSIGN_OR_RETURN(RedisReply members,
+                     redis_->Command({"SMEMBERS", privacy::EventRegionRegistryKey(service_)}));
+    for (const RedisReply& member : members.elements) {
+      regions.push_back(member.str);
+    }
+  }
+  for (const std::string& region : regions) {
+    const std::string stream = privacy::EventStreamKey(service_, region);
+    if (!privacy::ConsumerMayRead(options_.region_prefixes, service_, stream) ||
+        std::binary_search(streams_.begin(), streams_.end(), stream)) {
+      continue;
+    }
+    RETURN_IF_ERROR(CreateGroup(stream));
+    streams_.insert(std::upper_bound(streams_.begin(), streams_.end(), stream), stream);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamConsumer::EnsureGroup() {
+  for (const std::string& stream : streams_) {
+    RETURN_IF_ERROR(CreateGroup(stream));
+  }
+  return Discover();
+}
+
+absl::StatusOr<int> StreamConsumer::Process(const std::string& stream, const RedisReply& entries) {
   int applied = 0;
   for (const RedisReply& entry : entries.elements) {
     if (entry.elements.size() < 2) {
@@ -63,33 +110,34 @@ absl::StatusOr<int> StreamConsumer::Process(const RedisReply& entries) {
     } else {
       st = handler_(event);
     }
+    const std::string attempt_key = absl::StrCat(stream, " ", entry_id);
     if (!st.ok() && st.code() != absl::StatusCode::kInvalidArgument &&
-        ++attempts_[entry_id] < options_.max_attempts) {
+        ++attempts_[attempt_key] < options_.max_attempts) {
       reread_own_pending_ = true;
       if (attempts_.size() > kMaxTrackedAttempts) {
         attempts_.clear();
       }
       return st;
     }
-    attempts_.erase(entry_id);
+    attempts_.erase(attempt_key);
     if (!st.ok()) {
-      LogError("event moved to the dead-letter stream", {{"stream", options_.stream},
+      LogError("event moved to the dead-letter stream", {{"stream", stream},
                                                          {"entry", entry_id},
                                                          {"event_id", event.id()},
                                                          {"error", st.ToString()}});
-      RETURN_IF_ERROR(DeadLetter(entry_id, bytes, st));
+      RETURN_IF_ERROR(DeadLetter(stream, entry_id, bytes, st));
     } else {
       ++applied;
     }
-    RETURN_IF_ERROR(redis_->Command({"XACK", options_.stream, options_.group, entry_id}).status());
+    RETURN_IF_ERROR(redis_->Command({"XACK", stream, options_.group, entry_id}).status());
   }
   return applied;
 }
 
-absl::Status StreamConsumer::DeadLetter(const std::string& entry_id, const std::string* bytes,
-                                        const absl::Status& error) {
+absl::Status StreamConsumer::DeadLetter(const std::string& stream, const std::string& entry_id,
+                                        const std::string* bytes, const absl::Status& error) {
   std::vector<std::string> add = {"XADD",
-                                  absl::StrCat(options_.stream, ":dead:", options_.group),
+                                  absl::StrCat(stream, ":dead:", options_.group),
                                   "MAXLEN",
                                   "~",
                                   absl::StrCat(options_.dead_letter_max_len),
@@ -114,56 +162,73 @@ absl::StatusOr<int> StreamConsumer::PollOnce() {
   return applied;
 }
 
-absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
+absl::StatusOr<int> StreamConsumer::ReadGroup(absl::string_view id, bool block) {
+  std::vector<std::string> command = {"XREADGROUP",   "GROUP",
+                                      options_.group, options_.consumer,
+                                      "COUNT",        absl::StrCat(options_.batch_size)};
+  if (block) {
+    command.push_back("BLOCK");
+    command.push_back(absl::StrCat(absl::ToInt64Milliseconds(options_.block)));
+  }
+  command.push_back("STREAMS");
+  command.insert(command.end(), streams_.begin(), streams_.end());
+  command.insert(command.end(), streams_.size(), std::string(id));
+  ASSIGN_OR_RETURN(RedisReply reply, redis_->Command(command));
   int applied = 0;
-  if (reread_own_pending_) {
-    // What this consumer received before a crash or a failed apply.
-    ASSIGN_OR_RETURN(
-        RedisReply reply,
-        redis_->Command({"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
-                         absl::StrCat(options_.batch_size), "STREAMS", options_.stream, "0"}));
-    bool any = false;
-    for (const RedisReply& stream : reply.elements) {
-      if (stream.elements.size() == 2) {
-        any = any || !stream.elements[1].elements.empty();
-        ASSIGN_OR_RETURN(int n, Process(stream.elements[1]));
-        applied += n;
-      }
-    }
-    if (!any) {
-      reread_own_pending_ = false;
-    }
-    return applied;
-  }
-  const absl::Time now = absl::Now();
-  if (now - last_claim_ >= options_.claim_idle / 2) {
-    last_claim_ = now;
-    ASSIGN_OR_RETURN(
-        RedisReply claimed,
-        redis_->Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
-                         absl::StrCat(absl::ToInt64Milliseconds(options_.claim_idle)),
-                         claim_cursor_, "COUNT", absl::StrCat(options_.batch_size)}));
-    // The cursor walks the pending list across rounds; "0-0" means it wrapped.
-    if (!claimed.elements.empty() && !claimed.elements[0].str.empty()) {
-      claim_cursor_ = claimed.elements[0].str;
-    }
-    if (claimed.elements.size() >= 2 && !claimed.elements[1].elements.empty()) {
-      ASSIGN_OR_RETURN(int n, Process(claimed.elements[1]));
-      return applied + n;
-    }
-  }
-  ASSIGN_OR_RETURN(RedisReply reply,
-                   redis_->Command({"XREADGROUP", "GROUP", options_.group, options_.consumer,
-                                    "COUNT", absl::StrCat(options_.batch_size), "BLOCK",
-                                    absl::StrCat(absl::ToInt64Milliseconds(options_.block)),
-                                    "STREAMS", options_.stream, ">"}));
+  bool any = false;
   for (const RedisReply& stream : reply.elements) {
     if (stream.elements.size() == 2) {
-      ASSIGN_OR_RETURN(int n, Process(stream.elements[1]));
+      any = any || !stream.elements[1].elements.empty();
+      ASSIGN_OR_RETURN(int n, Process(stream.elements[0].str, stream.elements[1]));
+      applied += n;
+    }
+  }
+  if (id == "0" && !any) {
+    reread_own_pending_ = false;
+  }
+  return applied;
+}
+
+absl::StatusOr<int> StreamConsumer::ClaimAbandoned() {
+  int applied = 0;
+  for (const std::string& stream : streams_) {
+    std::string& cursor = claim_cursors_.try_emplace(stream, "0-0").first->second;
+    ASSIGN_OR_RETURN(RedisReply claimed,
+                     redis_->Command({"XAUTOCLAIM", stream, options_.group, options_.consumer,
+                                      absl::StrCat(absl::ToInt64Milliseconds(options_.claim_idle)),
+                                      cursor, "COUNT", absl::StrCat(options_.batch_size)}));
+    // The cursor walks the pending list across rounds; "0-0" means it wrapped.
+    if (!claimed.elements.empty() && !claimed.elements[0].str.empty()) {
+      cursor = claimed.elements[0].str;
+    }
+    if (claimed.elements.size() >= 2 && !claimed.elements[1].elements.empty()) {
+      ASSIGN_OR_RETURN(int n, Process(stream, claimed.elements[1]));
       applied += n;
     }
   }
   return applied;
+}
+
+absl::StatusOr<int> StreamConsumer::PollOnceUnguarded() {
+  const absl::Time now = absl::Now();
+  if (now - last_discovery_ >= options_.discover_interval) {
+    RETURN_IF_ERROR(Discover());
+  }
+  if (streams_.empty()) {
+    return 0;
+  }
+  if (reread_own_pending_) {
+    // What this consumer received before a crash or a failed apply.
+    return ReadGroup("0", /*block=*/false);
+  }
+  if (now - last_claim_ >= options_.claim_idle / 2) {
+    last_claim_ = now;
+    ASSIGN_OR_RETURN(int claimed, ClaimAbandoned());
+    if (claimed > 0) {
+      return claimed;
+    }
+  }
+  return ReadGroup(">", /*block=*/true);
 }
 
 absl::StatusOr<absl::Duration> StreamConsumer::Step() {
@@ -174,7 +239,8 @@ absl::StatusOr<absl::Duration> StreamConsumer::Step() {
     group_ready_ = true;
   }
   RETURN_IF_ERROR(st);
-  return absl::ZeroDuration();  // XREADGROUP BLOCK does the waiting
+  // XREADGROUP BLOCK does the waiting, while there is a stream to wait on.
+  return streams_.empty() ? options_.block : absl::ZeroDuration();
 }
 
 absl::Status ApplyOnce(db::Database& db, absl::string_view consumer, const v1::Event& event,

@@ -10,6 +10,10 @@ std::string EventStreamKey(absl::string_view service, absl::string_view region_c
   return absl::StrCat("kaoping:events:", service, ":", region_code);
 }
 
+std::string EventRegionRegistryKey(absl::string_view service) {
+  return absl::StrCat("kaoping:events:", service, ":regions");
+}
+
 std::string StreamRegion(absl::string_view service, absl::string_view stream_key) {
   const std::string prefix = absl::StrCat("kaoping:events:", service, ":");
   if (!absl::StartsWith(stream_key, prefix)) {
@@ -26,7 +30,7 @@ bool ConsumerMayRead(const std::vector<std::string>& region_prefixes, absl::stri
     return false;
   }
   for (const std::string& prefix : region_prefixes) {
-    if (!prefix.empty() && absl::StartsWith(region, prefix)) {
+    if (prefix == kEveryRegion || (!prefix.empty() && absl::StartsWith(region, prefix))) {
       return true;
     }
   }
@@ -36,13 +40,25 @@ bool ConsumerMayRead(const std::vector<std::string>& region_prefixes, absl::stri
 std::vector<std::string> ConsumerAclKeyPatterns(absl::string_view service,
                                                 const std::vector<std::string>& region_prefixes) {
   std::vector<std::string> patterns;
+  bool discovers = false;
   for (const std::string& prefix : region_prefixes) {
     if (prefix.empty()) {
       continue;  // an empty prefix is no grant, not every region
     }
-    // A full six-digit code is one stream; a shorter prefix all below it.
-    patterns.push_back(
-        absl::StrCat("~", EventStreamKey(service, prefix), prefix.size() == 6 ? "" : "*"));
+    if (prefix == kEveryRegion) {
+      patterns.push_back(absl::StrCat("~", EventStreamKey(service, "*")));
+      discovers = true;
+    } else if (prefix.size() == 6) {
+      // One stream, and its dead-letter streams.
+      patterns.push_back(absl::StrCat("~", EventStreamKey(service, prefix)));
+      patterns.push_back(absl::StrCat("~", EventStreamKey(service, prefix), ":*"));
+    } else {
+      patterns.push_back(absl::StrCat("~", EventStreamKey(service, prefix), "*"));
+      discovers = true;
+    }
+  }
+  if (discovers) {
+    patterns.push_back(absl::StrCat("%R~", EventRegionRegistryKey(service)));
   }
   return patterns;
 }

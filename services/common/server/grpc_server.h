@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/api/pagination.h"
 
 namespace kaoping {
 
@@ -19,7 +20,8 @@ struct GrpcServerOptions {
   // NOT_SERVING is announced this long before new calls are refused, so that
   // load balancers and probes stop sending traffic first.
   absl::Duration drain_delay = absl::ZeroDuration();
-  int max_message_bytes = 16 * 1024 * 1024;
+  // Requests accepted and responses sent: kMaxResponseBytes, as every client channel.
+  int max_message_bytes = static_cast<int>(kMaxResponseBytes);
   // TLS or plaintext (ServerCredentialsFromConfig, tls/tls_config.h).
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
 };

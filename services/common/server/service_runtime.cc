@@ -10,6 +10,8 @@
 #include "services/common/db/migrations.h"
 #include "services/common/log.h"
 #include "services/common/runtime_config.h"
+#include "services/common/server/audit_service.h"
+#include "services/common/server/process_main.h"
 #include "services/common/status_macros.h"
 #include "services/common/tls/tls_config.h"
 
@@ -165,7 +167,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceRuntime::StartServer(
                    config_.GetDuration("shutdown_grace", absl::Seconds(10)));
   ASSIGN_OR_RETURN(options.drain_delay, config_.GetDuration("drain_delay", absl::ZeroDuration()));
   ASSIGN_OR_RETURN(options.credentials, ServerCredentialsFromConfig(config_));
-  return GrpcServer::Start(options, services);
+  ASSIGN_OR_RETURN(OwnedService audit, ServeAuditLog(*this));
+  std::vector<ServedService> served = services;
+  served.push_back({audit.name, audit.service.get()});
+  audit_services_.push_back(std::move(audit.service));
+  return GrpcServer::Start(options, served);
 }
 
 RunningService::~RunningService() {
@@ -194,53 +200,30 @@ absl::StatusOr<std::unique_ptr<RunningService>> RunningService::Start(
 int ServiceMain(int argc, char** argv, absl::string_view service,
                 std::span<const EmbeddedFile> migrations, const ServiceFactory& factory,
                 std::span<const std::string> service_keys) {
-  BlockTerminationSignals();
   UseProductionMutexes();
-  InitLogging(service, LogLevel::kInfo);
-  auto fail = [&](const absl::Status& st) {
-    LogError("cannot start", {{"error", st.ToString()}});
-    return st.code() == absl::StatusCode::kInvalidArgument ||
-                   st.code() == absl::StatusCode::kFailedPrecondition ||
-                   st.code() == absl::StatusCode::kNotFound
-               ? 2
-               : 1;
-  };
-  auto config = Config::Load(argc, argv);
+  auto config = LoadProcessConfig(argc, argv, service, [&](Config& config) {
+    return PrepareRuntimeConfig(config, service_keys);
+  });
   if (!config.ok()) {
-    return fail(config.status());
-  }
-  if (auto st = PrepareRuntimeConfig(*config, service_keys); !st.ok()) {
-    return fail(st);
-  }
-  LogLevel level = LogLevel::kInfo;
-  if (!ParseLogLevel(config->Get("log_level", "info"), &level)) {
-    return fail(absl::InvalidArgumentError(
-        "configuration: `log_level` must be debug, info, warning or error"));
-  }
-  InitLogging(service, level);
-  if (!config->ignored_environment().empty()) {
-    LogInfo("environment variables ignored: not configuration keys of this process",
-            {{"variables", absl::StrJoin(config->ignored_environment(), ",")}});
+    return StartFailure(config.status());
   }
   auto running = RunningService::Start(*config, service, migrations, factory);
   if (!running.ok()) {
-    return fail(running.status());
+    return StartFailure(running.status());
   }
   LogInfo("serving", {{"address", (*running)->server().address()},
                       {"database", (*running)->runtime().db().Describe()},
                       {"profile", IsLocalProfile(*config) ? "local" : "production"},
                       {"config", config->source()}});
-  int signal = WaitForTerminationSignal();
-  LogInfo("shutting down", {{"signal", signal}});
-  // Validated when the server started.
-  const absl::Duration drain =
-      std::max(*config->GetDuration("drain_delay", absl::ZeroDuration()), kInTransitWindow);
-  const absl::Duration grace = *config->GetDuration("shutdown_grace", absl::Seconds(10));
-  StartShutdownWatchdog(drain + grace + kTeardownAllowance);
-  (*running)->server().Shutdown(kInTransitWindow);
-  running->reset();
-  LogInfo("stopped");
-  return 0;
+  return ServeUntilSignal([&] {
+    // Validated when the server started.
+    const absl::Duration drain =
+        std::max(*config->GetDuration("drain_delay", absl::ZeroDuration()), kInTransitWindow);
+    const absl::Duration grace = *config->GetDuration("shutdown_grace", absl::Seconds(10));
+    StartShutdownWatchdog(drain + grace + kTeardownAllowance);
+    (*running)->server().Shutdown(kInTransitWindow);
+    running->reset();
+  });
 }
 
 void UseProductionMutexes() {

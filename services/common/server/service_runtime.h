@@ -71,7 +71,8 @@ class ServiceRuntime {
   // tls/tls_config.h): how services call each other.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelTo(absl::string_view address) const;
 
-  // Starts serving (health and reflection included) on listen_address.
+  // Starts serving `services`, this process's AuditService (its own audit
+  // log, server/audit_service.h), health and reflection on listen_address.
   absl::StatusOr<std::unique_ptr<GrpcServer>> StartServer(
       const std::vector<ServedService>& services);
 
@@ -96,6 +97,8 @@ class ServiceRuntime {
   std::unique_ptr<RetentionPurger> purger_;
   std::unique_ptr<AuditCheckpointLogger> checkpoints_;
   RefusalLog refusals_;
+  // One per server started; they outlive their server (destroyed first).
+  std::vector<std::unique_ptr<grpc::Service>> audit_services_;
   // Last, so that it stops (and its calls end) before what they use.
   std::unique_ptr<WorkerPool> workers_;
   CallEnv call_env_;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/api/pagination.h"
 #include "services/common/runtime_config.h"
 #include "services/common/status_macros.h"
 
@@ -74,6 +75,10 @@ absl::StatusOr<ClientTlsOptions> ClientTlsFromConfig(const Config& config) {
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(absl::string_view address,
                                                                    const ClientTlsOptions& tls) {
   grpc::ChannelArguments arguments;
+  // Answers up to what a server may send (a page is cut at 2 MiB, but some
+  // responses, e.g. a resolved catalog, are not paged).
+  arguments.SetMaxReceiveMessageSize(static_cast<int>(kMaxResponseBytes));
+  arguments.SetMaxSendMessageSize(static_cast<int>(kMaxResponseBytes));
   if (!tls.enabled) {
     return grpc::CreateCustomChannel(std::string(address), grpc::InsecureChannelCredentials(),
                                      arguments);

@@ -40,7 +40,8 @@ struct ClientTlsOptions {
 absl::StatusOr<ClientTlsOptions> ClientTlsFromConfig(const Config& config);
 
 // A channel to `address` with those credentials (files are read now, so a
-// missing one is an error naming it, not a failed call later).
+// missing one is an error naming it, not a failed call later), sending and
+// receiving messages up to kMaxResponseBytes (api/pagination.h).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(absl::string_view address,
                                                                    const ClientTlsOptions& tls);
 
