@@ -72,8 +72,11 @@ absl::StatusOr<std::unique_ptr<Site>> Site::FromConfig(const Config& config,
   if (redis.has_value()) {
     std::vector<std::string> services = absl::StrSplit(
         config.Get("dashboard_event_services", "evaluations,results"), ',', absl::SkipWhitespace());
+    ASSIGN_OR_RETURN(absl::Duration discover,
+                     config.GetDuration("dashboard_event_discover_interval", absl::Seconds(5)));
     site->invalidation_ = std::make_unique<DashboardInvalidation>(
-        *redis, services, config.Get("dashboard_consumer", HostName()), site->cache_.get());
+        *redis, services, config.Get("dashboard_consumer", HostName()), discover,
+        site->cache_.get());
     site->invalidation_->Start();
   }
   return site;

@@ -1,14 +1,15 @@
 #include "gateway/dashboard/dashboard_invalidation.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/events/outbox.h"
 #include "services/common/region.h"
 
 namespace kaoping::gateway {
 
 DashboardInvalidation::DashboardInvalidation(const RedisOptions& redis,
                                              const std::vector<std::string>& services,
-                                             const std::string& consumer, DashboardCache* cache) {
+                                             const std::string& consumer,
+                                             absl::Duration discover_interval,
+                                             DashboardCache* cache) {
   EventHandler bump = [cache](const v1::Event& event) -> absl::Status {
     if (!IsValidRegionCode(event.region_code())) {
       return absl::InvalidArgumentError(
@@ -18,7 +19,8 @@ DashboardInvalidation::DashboardInvalidation(const RedisOptions& redis,
   };
   for (const std::string& service : services) {
     StreamConsumerOptions options;
-    options.stream = EventStreamName(service);
+    options.service = service;
+    options.discover_interval = discover_interval;
     options.group = kGroup;
     options.consumer = consumer;
     consumers_.push_back(std::make_unique<StreamConsumer>(redis, options, bump));

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "gateway/dashboard/dashboard_cache.h"
 #include "services/common/events/stream_consumer.h"
 
@@ -16,9 +17,12 @@ namespace kaoping::gateway {
 // applied again later; applying one twice only invalidates twice.
 class DashboardInvalidation {
  public:
-  // `services`: whose streams are read, e.g. {"evaluations", "results"}.
+  // `services`: whose streams are read, e.g. {"evaluations", "results"}:
+  // every region's stream, a region's new stream found within
+  // `discover_interval` of its first event.
   DashboardInvalidation(const RedisOptions& redis, const std::vector<std::string>& services,
-                        const std::string& consumer, DashboardCache* cache);
+                        const std::string& consumer, absl::Duration discover_interval,
+                        DashboardCache* cache);
   ~DashboardInvalidation();
 
   // Consumes in the background until destroyed.

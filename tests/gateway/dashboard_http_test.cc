@@ -12,10 +12,10 @@
 #include "gateway/dashboard/dashboard.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "kaoping/v1/events.pb.h"
-#include "services/common/events/redis_client.h"
 #include "tests/gateway/fake_services.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/relay_publish.h"
 
 namespace kaoping::gateway::testing {
 namespace {
@@ -51,7 +51,8 @@ class DashboardHttpTest : public GatewayTest {
     SetCounty(/*small_unit_good=*/30);
     Configure({{"evaluations_address", fake_->address()},
                {"results_address", fake_->address()},
-               {"redis_url", redis_->url()}});
+               {"redis_url", redis_->url()},
+               {"dashboard_event_discover_interval", "100ms"}});
   }
 
   // County 510114 with two units; 510115 beside it.
@@ -102,11 +103,8 @@ class DashboardHttpTest : public GatewayTest {
     event.set_id(absl::StrCat(service, "/", region, "/", ++event_seq_));
     event.set_type("kaoping.v1.FormSubmitted");
     event.set_region_code(region);
-    RedisClient redis(*ParseRedisUrl(redis_->url()));
-    auto added =
-        redis.Command({"XADD", absl::StrCat("kaoping:events:", service), "*", "id", event.id(),
-                       "type", event.type(), "region", region, "event", event.SerializeAsString()});
-    ASSERT_TRUE(added.ok()) << added.status();
+    absl::Status published = kaoping::testing::RelayPublish(redis_->url(), service, event);
+    ASSERT_TRUE(published.ok()) << published;
   }
 
   // Waits (bounded) until the gateway's consumer bumped the region's version.

@@ -19,10 +19,10 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "kaoping/v1/events.pb.h"
-#include "services/common/events/redis_client.h"
 #include "tests/gateway/fake_services.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/relay_publish.h"
 
 namespace kaoping::gateway::testing {
 namespace {
@@ -62,15 +62,13 @@ class WebPagesTest : public GatewayTest {
           event.set_id(absl::StrCat("evaluations/", region, "/", ++*seq));
           event.set_type("kaoping.v1.FormSubmitted");
           event.set_region_code(region);
-          RedisClient redis(*ParseRedisUrl(url));
-          auto added =
-              redis.Command({"XADD", "kaoping:events:evaluations", "*", "id", event.id(), "type",
-                             event.type(), "region", region, "event", event.SerializeAsString()});
-          EXPECT_TRUE(added.ok()) << added.status();
+          absl::Status published = kaoping::testing::RelayPublish(url, "evaluations", event);
+          EXPECT_TRUE(published.ok()) << published;
         });
     Configure({{"evaluations_address", fake_->address()},
                {"results_address", fake_->address()},
                {"redis_url", redis_->url()},
+               {"dashboard_event_discover_interval", "100ms"},
                {"web_root", KAOPING_SOURCE_DIR "/gateway/web"},
                {"web_vendor_root", KAOPING_SOURCE_DIR "/node_modules"},
                {"profile", "local"},
