@@ -35,7 +35,10 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const Config& config, Ga
   g->rate_limiter_ =
       std::make_unique<RateLimiter>(g->options_.system_rate, g->options_.system_burst, setup.clock);
   g->metrics_ = std::make_unique<GatewayMetrics>(g->registry_);
+  ASSIGN_OR_RETURN(g->site_,
+                   Site::FromConfig(config, *g->upstreams_, g->authenticator_.get(), setup.clock));
   HandlerDeps deps;
+  deps.own_routes = g->site_->routes();
   deps.routes = &g->api_.routes;
   deps.settings = g->api_.settings;
   deps.upstreams = g->upstreams_.get();

@@ -10,6 +10,7 @@
 #include "gateway/gateway_options.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/route_table.h"
+#include "gateway/site.h"
 #include "gateway/upstreams.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/clock.h"
@@ -49,6 +50,7 @@ class Gateway {
   // Empty without `metrics_address`.
   std::string metrics_address() const;
   metrics::Registry& registry() { return registry_; }
+  Site& site() { return *site_; }
 
   // Stops accepting, lets requests in flight finish within shutdown_grace,
   // cancels the rest. Idempotent.
@@ -64,6 +66,8 @@ class Gateway {
   std::unique_ptr<RateLimiter> rate_limiter_;
   metrics::Registry registry_;
   std::unique_ptr<GatewayMetrics> metrics_;
+  // Pages, dashboards, public access; outlives the handler that uses it.
+  std::unique_ptr<Site> site_;
   // Declared before the servers: they are destroyed first.
   std::unique_ptr<GatewayHandler> handler_;
   std::unique_ptr<http::Server> server_;

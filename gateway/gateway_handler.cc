@@ -123,6 +123,15 @@ void GatewayHandler::Handle(http::Request request, http::Responder respond) {
     return Reply(path == "/healthz" ? "healthz" : "openapi", start, asked, *std::move(own),
                  respond);
   }
+  for (OwnRoutes* own : deps_.own_routes) {
+    if (absl::string_view label = own->Claims(path); !label.empty()) {
+      http::Responder logged([this, label = std::string(label), start, asked,
+                              respond = std::move(respond)](http::Response response) mutable {
+        Reply(label, start, asked, std::move(response), respond);
+      });
+      return own->Handle(std::move(request), std::move(logged));
+    }
+  }
   RouteTable::Match match = deps_.routes->Find(request.method, path);
   if (match.outcome == RouteTable::Match::Outcome::kFound &&
       deps_.settings[match.route - deps_.routes->routes().data()].internal) {

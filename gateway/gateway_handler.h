@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gateway/gateway_metrics.h"
 #include "gateway/gateway_options.h"
+#include "gateway/own_routes.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/route_table.h"
 #include "gateway/upstreams.h"
@@ -27,13 +28,17 @@ struct HandlerDeps {
   GatewayMetrics* metrics = nullptr;
   std::string openapi_json;
   size_t max_token_bytes = 4096;
+  // Paths served beside the API (pages, dashboards, public access), asked
+  // in order before any route is matched.
+  std::vector<OwnRoutes*> own_routes;
 };
 
 // Serves every route: match → authenticate (the bearer JWT, verified here
 // and forwarded; services verify it again) → rate limit of machine clients
 // → transcode → gRPC call with the route's deadline → JSON, or the error
 // body {code, message, details} under the canonical HTTP status. Also
-// /openapi.json and /healthz. Never blocks: the upstream call completes on
+// /openapi.json and /healthz, and hands the paths its own routes claim to
+// them (logged and counted like the rest). Never blocks: the upstream call completes on
 // gRPC's callback threads.
 class GatewayHandler final : public http::Handler {
  public:

@@ -72,6 +72,10 @@ grpc::GenericStub& Upstream::NextStub() {
   return *stubs_[next_.fetch_add(1, std::memory_order_relaxed) % stubs_.size()];
 }
 
+std::shared_ptr<grpc::Channel> Upstream::NextChannel() {
+  return channels_[next_.fetch_add(1, std::memory_order_relaxed) % channels_.size()];
+}
+
 bool Upstream::Reachable() const {
   for (const auto& channel : channels_) {
     if (channel->GetState(false) == GRPC_CHANNEL_READY) {

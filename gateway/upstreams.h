@@ -35,6 +35,8 @@ class Upstream {
 
   const std::string& address() const { return address_; }
   grpc::GenericStub& NextStub();
+  // The next channel, for the gateway's own typed calls (dashboards, public access).
+  std::shared_ptr<grpc::Channel> NextChannel();
   // False when no connection is up (the service is down or unreachable).
   bool Reachable() const;
 

@@ -74,15 +74,38 @@ class Window {
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   HttpConnection(tcp::socket socket, const std::string& request, Window* window,
-                 std::vector<double>* latencies, std::atomic<int>* running)
+                 std::vector<double>* latencies, std::atomic<int>* running, absl::Duration interval)
       : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
         request_(request),
         window_(window),
         latencies_(latencies),
-        running_(running) {}
+        running_(running),
+        interval_(interval) {}
+
+  // Paced: the first request after `offset`, then one every interval.
+  void Start(absl::Duration offset) {
+    if (interval_ == absl::ZeroDuration()) {
+      return Send();
+    }
+    next_ = absl::Now() + offset;
+    Schedule();
+  }
+
+ private:
+  void Schedule() {
+    timer_.expires_after(
+        absl::ToChronoNanoseconds(std::max(next_ - absl::Now(), absl::ZeroDuration())));
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        return self->Stop();
+      }
+      self->Send();
+    });
+  }
 
   void Send() {
-    sent_ = absl::Now();
+    sent_ = interval_ == absl::ZeroDuration() ? absl::Now() : next_;
     net::async_write(stream_, net::buffer(request_),
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) {
@@ -92,7 +115,6 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
                      });
   }
 
- private:
   void Read() {
     response_ = {};
     bhttp::async_read(
@@ -101,19 +123,26 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
           if (ec || !self->window_->Record(self->sent_, absl::Now(), ok, self->latencies_)) {
             return self->Stop();
           }
-          self->Send();
+          if (self->interval_ == absl::ZeroDuration()) {
+            return self->Send();
+          }
+          self->next_ += self->interval_;
+          self->Schedule();
         });
   }
   void Stop() { running_->fetch_sub(1); }
 
   beast::tcp_stream stream_;
+  net::steady_timer timer_;
   const std::string& request_;
   Window* window_;
   std::vector<double>* latencies_;
   std::atomic<int>* running_;
+  absl::Duration interval_;
   beast::flat_buffer buffer_;
   bhttp::response<bhttp::string_body> response_;
   absl::Time sent_;
+  absl::Time next_;
 };
 
 void WaitUntilStopped(const std::atomic<int>& running, absl::Time end) {
@@ -144,11 +173,15 @@ LoadResult RunHttpLoad(const std::string& address, const std::string& request,
   Window window(options);
   std::vector<std::vector<double>> latencies(sockets.size());
   std::atomic<int> running{static_cast<int>(sockets.size())};
+  const absl::Duration interval =
+      options.rate > 0 ? absl::Seconds(static_cast<double>(sockets.size()) / options.rate)
+                       : absl::ZeroDuration();
   for (size_t i = 0; i < sockets.size(); ++i) {
     latencies[i].reserve(100000);
+    // Paced connections spread over one interval, not all at once.
     std::make_shared<HttpConnection>(std::move(sockets[i]), request, &window, &latencies[i],
-                                     &running)
-        ->Send();
+                                     &running, interval)
+        ->Start(interval * static_cast<double>(i) / static_cast<double>(sockets.size()));
   }
   std::thread io([&] { ioc.run(); });
   WaitUntilStopped(running, window.end());

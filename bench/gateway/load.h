@@ -22,6 +22,10 @@ struct LoadOptions {
   int connections = 64;
   absl::Duration warmup = absl::Seconds(1);
   absl::Duration measure = absl::Seconds(4);
+  // HTTP only: requests per second over all connections, each connection
+  // sending on its own schedule (latency counted from the scheduled time, so
+  // a late answer delays nothing unseen); 0: each sends again at once.
+  double rate = 0;
 };
 
 // HTTP/1.1 keep-alive connections to `address`, each sending `request`
