@@ -17,6 +17,17 @@ absl::StatusOr<std::pair<StoredForm, FormSeal>> FromRow(const db::Row& row) {
                         FormSeal{row[3].AsText(), row[4].AsText(), row[5].AsText()});
 }
 
+// What the forms table may hold of a form: the answers only. The rater
+// (and the invitation naming them) lives in form_seals, whatever the caller
+// left on the message; the marks are the grades column.
+v1::Form Answers(const v1::Form& form) {
+  v1::Form answers = form;
+  answers.clear_rater();
+  answers.clear_invitation();
+  answers.clear_criterion_marks();
+  return answers;
+}
+
 }  // namespace
 
 absl::Status FormStore::Insert(db::Transaction& tx, const CampaignKey& campaign,
@@ -30,13 +41,14 @@ absl::Status FormStore::Insert(db::Transaction& tx, const CampaignKey& campaign,
                  {campaign.region_code, campaign.campaign_id, id, LastSegment(f.subject()),
                   v1::RaterGroup_Name(f.rater_group()), v1::RatingChannel_Name(f.channel()),
                   Micros(f.submit_time()), db::Blob{stored.grades},
-                  static_cast<int64_t>(f.overall_grade()), f.straight_lined(), Encode(f)})
+                  static_cast<int64_t>(f.overall_grade()), f.straight_lined(), Encode(Answers(f))})
           .status());
   return tx
-      .Execute("INSERT INTO form_seals (region_code, campaign_id, form_id, invitation_id,"
-               " transcriber, paper_reference, counted) VALUES ($1, $2, $3, $4, $5, $6, 1)",
-               {campaign.region_code, campaign.campaign_id, id, seal.invitation_id,
-                seal.transcriber, seal.paper_reference})
+      .Execute(
+          "INSERT INTO form_seals (region_code, campaign_id, form_id, invitation_id,"
+          " transcriber, paper_reference, counted) VALUES ($1, $2, $3, $4, $5, $6, 1)",
+          {campaign.region_code, campaign.campaign_id, id, seal.invitation_id, seal.transcriber,
+           seal.paper_reference})
       .status();
 }
 
@@ -67,17 +79,18 @@ absl::StatusOr<FormSeal> FormStore::Seal(db::Transaction& tx, const CampaignKey&
 absl::Status FormStore::Void(db::Transaction& tx, const CampaignKey& campaign,
                              const StoredForm& voided) const {
   const std::string id = LastSegment(voided.form.name());
-  ASSIGN_OR_RETURN(int64_t changed,
-                   tx.Execute("UPDATE forms SET state = 'VOIDED', content = $4"
-                              " WHERE region_code = $1 AND campaign_id = $2 AND form_id = $3"
-                              " AND state = 'SUBMITTED'",
-                              {campaign.region_code, campaign.campaign_id, id,
-                               Encode(voided.form)}));
+  ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Execute("UPDATE forms SET state = 'VOIDED', content = $4"
+                 " WHERE region_code = $1 AND campaign_id = $2 AND form_id = $3"
+                 " AND state = 'SUBMITTED'",
+                 {campaign.region_code, campaign.campaign_id, id, Encode(Answers(voided.form))}));
   RETURN_IF_ERROR(ChangedConcurrently(changed, voided.form.name()));
   return tx
-      .Execute("UPDATE form_seals SET counted = 0 WHERE region_code = $1 AND campaign_id = $2"
-               " AND form_id = $3",
-               {campaign.region_code, campaign.campaign_id, id})
+      .Execute(
+          "UPDATE form_seals SET counted = 0 WHERE region_code = $1 AND campaign_id = $2"
+          " AND form_id = $3",
+          {campaign.region_code, campaign.campaign_id, id})
       .status();
 }
 
