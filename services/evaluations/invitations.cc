@@ -35,9 +35,9 @@ const std::vector<std::string>& UpdatablePaths() {
 
 // What a reminder system (SYSTEM `invitations:read`) reads of an invitation.
 const privacy::ReadableFields& ReminderView() {
-  static const auto* fields = new privacy::ReadableFields(
-      {"name", "rater.display_name", "rater.phone", "channel", "state", "unanswered_count",
-       "update_time"});
+  static const auto* fields =
+      new privacy::ReadableFields({"name", "rater.display_name", "rater.phone", "channel", "state",
+                                   "unanswered_count", "update_time"});
   return *fields;
 }
 
@@ -49,10 +49,9 @@ const std::vector<privacy::FilterBinding>& ListFilters() {
 
 absl::Status ValidateRater(absl::string_view field, const v1::RaterIdentity& rater,
                            const PathScope& scope) {
+  RETURN_IF_ERROR(CheckText(absl::StrCat(field, ".display_name"), rater.display_name(), 100, true));
   RETURN_IF_ERROR(
-      CheckText(absl::StrCat(field, ".display_name"), rater.display_name(), 100, true));
-  RETURN_IF_ERROR(CheckOptionalBodyName(absl::StrCat(field, ".cadre"), rater.cadre(),
-                                        kCadrePattern, scope));
+      CheckOptionalBodyName(absl::StrCat(field, ".cadre"), rater.cadre(), kCadrePattern, scope));
   RETURN_IF_ERROR(CheckText(absl::StrCat(field, ".principal"), rater.principal(), 200));
   if (absl::StartsWith(rater.principal(), "invitation:")) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -78,8 +77,8 @@ absl::Status ValidateAssignments(db::Transaction& tx, const Context& ctx, const 
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < list.size(); ++i) {
     const std::string at = absl::StrCat(field, "[", i, "]");
-    ASSIGN_OR_RETURN(NameParts parts, CheckBodyName(absl::StrCat(at, ".subject"),
-                                                    list[i].subject(), kSubjectPattern, scope));
+    ASSIGN_OR_RETURN(NameParts parts, CheckBodyName(absl::StrCat(at, ".subject"), list[i].subject(),
+                                                    kSubjectPattern, scope));
     if (list[i].rater_group() == v1::RATER_GROUP_UNSPECIFIED ||
         !v1::RaterGroup_IsValid(list[i].rater_group())) {
       return absl::InvalidArgumentError(
@@ -92,7 +91,8 @@ absl::Status ValidateAssignments(db::Transaction& tx, const Context& ctx, const 
     ASSIGN_OR_RETURN(std::optional<StoredSubject> subject,
                      ctx.subjects.Find(tx, key, parts["subject"]));
     if (!subject.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(at, ".subject: not a subject of ", key.Name()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, ".subject: not a subject of ", key.Name()));
     }
     if (!invitation.rater().cadre().empty() &&
         subject->subject.cadre() == invitation.rater().cadre()) {
@@ -124,12 +124,18 @@ IssuedCode IssueCode(const CampaignKey& key, const v1::Campaign& campaign) {
   return issued;
 }
 
-// Redacted for the idempotency record: a code is never kept in plain.
-struct WithoutCodes {
-  void operator()(v1::Invitation& invitation) const { invitation.clear_access_code(); }
+// Redacted for the idempotency record: a code is never kept in plain, and
+// the rater's identity is kept only in the invitation row (audited reads),
+// never in a copy beside it. A replay returns the invitation without both.
+void Seal(v1::Invitation& invitation) {
+  invitation.clear_access_code();
+  invitation.clear_rater();
+}
+struct WithoutSecrets {
+  void operator()(v1::Invitation& invitation) const { Seal(invitation); }
   void operator()(v1::BatchCreateInvitationsResponse& response) const {
     for (v1::Invitation& invitation : *response.mutable_invitations()) {
-      invitation.clear_access_code();
+      Seal(invitation);
     }
   }
 };
@@ -218,7 +224,7 @@ absl::StatusOr<v1::Invitation> Invitations::CreateInvitation(
     return db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly, write);
   }
   return IdempotentCreate(*ctx_.deps.db, *ctx_.deps.idempotency, audit, request,
-                          request.request_id(), WithoutCodes(), write);
+                          request.request_id(), WithoutSecrets(), write);
 }
 
 absl::StatusOr<v1::BatchCreateInvitationsResponse> Invitations::BatchCreateInvitations(
@@ -233,14 +239,12 @@ absl::StatusOr<v1::BatchCreateInvitationsResponse> Invitations::BatchCreateInvit
     for (int i = 0; i < request.invitations_size(); ++i) {
       v1::RowResult* result = response.add_results();
       result->set_index(i);
-      absl::StatusOr<NewInvitation> row = Prepare(tx, key, campaign.campaign,
-                                                  absl::StrCat("invitations[", i, "]"),
-                                                  request.invitations(i));
+      absl::StatusOr<NewInvitation> row = Prepare(
+          tx, key, campaign.campaign, absl::StrCat("invitations[", i, "]"), request.invitations(i));
       absl::StatusOr<v1::Invitation> created =
-          !row.ok() ? absl::StatusOr<v1::Invitation>(row.status())
-          : request.validate_only()
-              ? absl::StatusOr<v1::Invitation>(row->stored.invitation)
-              : Insert(tx, key, *row, absl::StrCat("invitations[", i, "]"));
+          !row.ok()                 ? absl::StatusOr<v1::Invitation>(row.status())
+          : request.validate_only() ? absl::StatusOr<v1::Invitation>(row->stored.invitation)
+                                    : Insert(tx, key, *row, absl::StrCat("invitations[", i, "]"));
       if (!created.ok() && created.status().code() != absl::StatusCode::kAlreadyExists &&
           created.status().code() != absl::StatusCode::kInvalidArgument) {
         return created.status();
@@ -266,7 +270,7 @@ absl::StatusOr<v1::BatchCreateInvitationsResponse> Invitations::BatchCreateInvit
     return db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly, write);
   }
   return IdempotentCreate(*ctx_.deps.db, *ctx_.deps.idempotency, audit, request,
-                          request.request_id(), WithoutCodes(), write);
+                          request.request_id(), WithoutSecrets(), write);
 }
 
 absl::StatusOr<v1::Invitation> Invitations::Readable(db::Transaction& tx, const Principal& caller,
@@ -279,8 +283,8 @@ absl::StatusOr<v1::Invitation> Invitations::Readable(db::Transaction& tx, const 
   }
   if (caller.IsSystem()) {
     ASSIGN_OR_RETURN(StoredCampaign campaign, ctx_.campaigns.Get(tx, key));
-    const bool pending = inv.state() == v1::Invitation::PENDING ||
-                         inv.state() == v1::Invitation::IN_PROGRESS;
+    const bool pending =
+        inv.state() == v1::Invitation::PENDING || inv.state() == v1::Invitation::IN_PROGRESS;
     if (!caller.HasScope(kInvitationsReadScope) || !pending ||
         campaign.campaign.state() != v1::Campaign::OPEN) {
       return not_found;
@@ -300,12 +304,12 @@ absl::StatusOr<v1::Invitation> Invitations::GetInvitation(const Principal& calle
                                                           const v1::GetInvitationRequest& request) {
   ASSIGN_OR_RETURN(CampaignChild id,
                    ParseCampaignChild("name", request.name(), kInvitationPattern));
-  return db::RunInTransaction(
-      *ctx_.deps.db, db::Access::kReadOnly,
-      [&](db::Transaction& tx) -> absl::StatusOr<v1::Invitation> {
-        ASSIGN_OR_RETURN(StoredInvitation stored, ctx_.invitations.Get(tx, id.campaign, id.id));
-        return Readable(tx, caller, id.campaign, std::move(stored));
-      });
+  return db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
+                              [&](db::Transaction& tx) -> absl::StatusOr<v1::Invitation> {
+                                ASSIGN_OR_RETURN(StoredInvitation stored,
+                                                 ctx_.invitations.Get(tx, id.campaign, id.id));
+                                return Readable(tx, caller, id.campaign, std::move(stored));
+                              });
 }
 
 absl::StatusOr<v1::ListInvitationsResponse> Invitations::ListInvitations(
@@ -332,9 +336,8 @@ absl::StatusOr<v1::ListInvitationsResponse> Invitations::ListInvitations(
                                    PathScope{key.region_code, key.campaign_id, ""}));
     subject_id = parts["subject"];
   }
-  const std::string fingerprint =
-      absl::StrCat(request.parent(), "|", request.pending_only(), "|", request.channel(), "|",
-                   request.subject());
+  const std::string fingerprint = absl::StrCat(request.parent(), "|", request.pending_only(), "|",
+                                               request.channel(), "|", request.subject());
   ASSIGN_OR_RETURN(PageRequest page,
                    ParsePageRequest(request.page_size(), request.page_token(), fingerprint));
   InvitationStore::ListQuery query;
@@ -362,14 +365,14 @@ absl::StatusOr<v1::ListInvitationsResponse> Invitations::ListInvitations(
   ASSIGN_OR_RETURN(
       Scanned scanned,
       db::RunInTransaction(
-          *ctx_.deps.db, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<Scanned> {
+          *ctx_.deps.db, db::Access::kReadOnly,
+          [&](db::Transaction& tx) -> absl::StatusOr<Scanned> {
             if (code_rater.has_value()) {
               // A rater without an account has one invitation, named by their token.
               query.principal.clear();
               query.campaign_id = code_rater->campaign.campaign_id;
             }
-            ASSIGN_OR_RETURN(std::vector<StoredInvitation> rows,
-                             ctx_.invitations.List(tx, query));
+            ASSIGN_OR_RETURN(std::vector<StoredInvitation> rows, ctx_.invitations.List(tx, query));
             Scanned out;
             for (StoredInvitation& row : rows) {
               const std::string name = row.invitation.name();
@@ -434,9 +437,9 @@ absl::StatusOr<v1::Invitation> Invitations::UpdateInvitation(
         const v1::RaterIdentity before = stored.invitation.rater();
         ApplyUpdateMask(paths, patch, updated.invitation);
         v1::Invitation& inv = updated.invitation;
-        if (inv.rater().cadre() != before.cadre() || (paths.contains("rater") &&
-                                                     !patch.rater().principal().empty() &&
-                                                     patch.rater().principal() != before.principal())) {
+        if (inv.rater().cadre() != before.cadre() ||
+            (paths.contains("rater") && !patch.rater().principal().empty() &&
+             patch.rater().principal() != before.principal())) {
           return absl::InvalidArgumentError(
               "invitation.rater: the rater's cadre and principal never change; revoke the "
               "invitation and invite the rater anew");
@@ -444,16 +447,17 @@ absl::StatusOr<v1::Invitation> Invitations::UpdateInvitation(
         inv.mutable_rater()->set_principal(before.principal());
         v1::RaterIdentity checked = inv.rater();
         checked.clear_principal();  // as stored, perhaps the output-only invitation:{name}
-        RETURN_IF_ERROR(ValidateRater("invitation.rater", checked,
-                                      PathScope{id.campaign.region_code, id.campaign.campaign_id,
-                                                ""}));
+        RETURN_IF_ERROR(
+            ValidateRater("invitation.rater", checked,
+                          PathScope{id.campaign.region_code, id.campaign.campaign_id, ""}));
         RETURN_IF_ERROR(ValidateChannel("invitation.channel", inv.channel()));
         if (paths.contains("assignments")) {
-          RETURN_IF_ERROR(ValidateAssignments(tx, ctx_, id.campaign, "invitation.assignments", inv));
+          RETURN_IF_ERROR(
+              ValidateAssignments(tx, ctx_, id.campaign, "invitation.assignments", inv));
           for (const v1::Assignment& old : stored.invitation.assignments()) {
-            const bool kept = std::any_of(
-                inv.assignments().begin(), inv.assignments().end(),
-                [&](const v1::Assignment& a) { return a.subject() == old.subject(); });
+            const bool kept =
+                std::any_of(inv.assignments().begin(), inv.assignments().end(),
+                            [&](const v1::Assignment& a) { return a.subject() == old.subject(); });
             if (old.answered() && !kept) {
               return absl::FailedPreconditionError(absl::StrCat(
                   "invitation.assignments: ", old.subject(),
@@ -494,7 +498,8 @@ absl::StatusOr<v1::Invitation> Invitations::RevokeInvitation(
       *ctx_.deps.db, db::Access::kReadWrite,
       [&](db::Transaction& tx) -> absl::StatusOr<v1::Invitation> {
         ASSIGN_OR_RETURN(StoredInvitation stored, ctx_.invitations.Get(tx, id.campaign, id.id));
-        RETURN_IF_ERROR(CheckEtag("etag", request.etag(), stored.invitation.etag(), request.name()));
+        RETURN_IF_ERROR(
+            CheckEtag("etag", request.etag(), stored.invitation.etag(), request.name()));
         if (stored.revoked) {
           return absl::FailedPreconditionError(absl::StrCat(request.name(), " is REVOKED already"));
         }
@@ -516,7 +521,7 @@ absl::StatusOr<v1::Invitation> Invitations::ResetInvitationCode(
   ASSIGN_OR_RETURN(CampaignChild id,
                    ParseCampaignChild("name", request.name(), kInvitationPattern));
   return IdempotentCreate(
-      *ctx_.deps.db, *ctx_.deps.idempotency, audit, request, request.request_id(), WithoutCodes(),
+      *ctx_.deps.db, *ctx_.deps.idempotency, audit, request, request.request_id(), WithoutSecrets(),
       [&](db::Transaction& tx) -> absl::StatusOr<v1::Invitation> {
         ASSIGN_OR_RETURN(StoredInvitation stored, LoadForChange(tx, id, "etag", request.etag()));
         if (stored.revoked) {
@@ -551,9 +556,9 @@ absl::StatusOr<v1::RedeemInvitationCodeResponse> Invitations::RedeemInvitationCo
         if (code.empty()) {
           return unknown;
         }
-        ASSIGN_OR_RETURN(std::optional<InvitationStore::CodeHolder> holder,
-                         ctx_.invitations.FindByCode(tx, region_code,
-                                                     AccessCodeHash(region_code, code)));
+        ASSIGN_OR_RETURN(
+            std::optional<InvitationStore::CodeHolder> holder,
+            ctx_.invitations.FindByCode(tx, region_code, AccessCodeHash(region_code, code)));
         if (!holder.has_value() || holder->expire_micros <= Micros(ctx_.Now())) {
           return unknown;
         }

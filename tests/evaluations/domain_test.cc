@@ -1,0 +1,360 @@
+// The campaigns, subjects and invitations areas called directly (no gRPC:
+// the RPC table is not assembled yet, see README.md) on the runtime's real
+// store of both kinds, the roster standing in as the generated gMock stub of
+// the results service (v1::MockResultsServiceStub; the real one is not on
+// main yet). Errors name their fields and write nothing; a request_id
+// replays; the rater's identity never reaches the audit log, the outbox or
+// the idempotency records.
+#include <memory>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "kaoping/v1/results_mock.grpc.pb.h"
+#include "services/common/audit/audit_scope.h"
+#include "services/common/auth/principal.h"
+#include "services/common/clock.h"
+#include "services/evaluations/campaigns.h"
+#include "services/evaluations/context.h"
+#include "services/evaluations/invitations.h"
+#include "services/evaluations/migrations.h"
+#include "services/evaluations/subjects.h"
+#include "tests/support/service_harness.h"
+
+namespace kaoping::evaluations {
+namespace {
+
+using ::kaoping::testing::ServiceHarness;
+using ::kaoping::testing::StoreKind;
+using ::testing::_;
+using ::testing::AnyNumber;
+using ::testing::Invoke;
+
+constexpr char kRegion[] = "510114";
+constexpr char kRaterPrincipal[] = "rater-li-si-5c9d";
+constexpr char kRaterName[] = "李四-实名";
+constexpr char kRaterPhone[] = "13900001234";
+
+class EvaluationDomainTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    ServiceHarness::Options options;
+    options.store = GetParam();
+    options.clock = &clock_;
+    auto harness = ServiceHarness::Start(
+        "evaluations", Migrations(),
+        [](ServiceRuntime&) -> absl::StatusOr<std::vector<OwnedService>> {
+          return std::vector<OwnedService>();
+        },
+        options);
+    ASSERT_TRUE(harness.ok()) << harness.status();
+    harness_ = *std::move(harness);
+    results_ = std::make_shared<v1::MockResultsServiceStub>();
+    EXPECT_CALL(*results_, BatchGetCadres(_, _, _))
+        .Times(AnyNumber())
+        .WillRepeatedly(Invoke([](grpc::ClientContext*, const v1::BatchGetCadresRequest& request,
+                                  v1::BatchGetCadresResponse* response) {
+          for (const std::string& name : request.names()) {
+            if (absl::StrContains(name, "missing")) {
+              response->add_missing_names(name);
+              continue;
+            }
+            v1::Cadre* cadre = response->add_cadres();
+            cadre->set_name(name);
+            cadre->set_display_name(absl::StrCat("干部 ", name));
+            cadre->set_post_tier(v1::PRINCIPAL);
+            cadre->set_status(v1::Cadre::ACTIVE);
+          }
+          return grpc::Status::OK;
+        }));
+    context_ = std::make_unique<Context>(harness_->runtime().deps(),
+                                         Downstream{nullptr, GrpcRosterSource(results_)});
+    campaigns_ = std::make_unique<Campaigns>(*context_);
+    subjects_ = std::make_unique<Subjects>(*context_);
+    invitations_ = std::make_unique<Invitations>(*context_);
+  }
+
+  void TearDown() override {
+    invitations_.reset();
+    subjects_.reset();
+    campaigns_.reset();
+    context_.reset();
+    harness_.reset();
+  }
+
+  static Principal Person(const std::string& subject, Role role) {
+    Principal p;
+    p.subject = subject;
+    p.roles = RoleSet{role};
+    p.region_prefixes = {kRegion};
+    return p;
+  }
+  const Principal admin_ = Person("admin-510114", Role::kRegionAdmin);
+  const Principal team_ = Person("team-510114", Role::kAssessmentTeam);
+
+  // An audit scope as the runtime sets it for a call about `resource`.
+  std::unique_ptr<AuditScope> Scope(const Principal& who, absl::string_view method,
+                                    const std::string& resource) {
+    auto scope =
+        std::make_unique<AuditScope>(harness_->runtime().deps().audit, who.subject, method);
+    scope->SetResource(kRegion, resource);
+    return scope;
+  }
+
+  v1::CreateCampaignRequest CampaignRequest(const std::string& id) {
+    v1::CreateCampaignRequest request;
+    request.set_parent(absl::StrCat("regions/", kRegion));
+    request.set_campaign_id(id);
+    v1::Campaign& c = *request.mutable_campaign();
+    c.set_display_name("2026年度干部考察");
+    c.set_kind(v1::ANNUAL);
+    c.mutable_window_start_time()->set_seconds(absl::ToUnixSeconds(clock_.Now()) + 86400);
+    c.mutable_window_end_time()->set_seconds(absl::ToUnixSeconds(clock_.Now()) + 20 * 86400);
+    return request;
+  }
+
+  absl::StatusOr<v1::Campaign> CreateCampaign(const v1::CreateCampaignRequest& request) {
+    auto scope = Scope(admin_, "CreateCampaign", request.parent());
+    return campaigns_->CreateCampaign(admin_, *scope, request);
+  }
+
+  // A campaign c1 with subjects s1 and s2 (cadres of the mock roster).
+  std::string MustCampaignWithSubjects() {
+    absl::StatusOr<v1::Campaign> campaign = CreateCampaign(CampaignRequest("c1"));
+    EXPECT_TRUE(campaign.ok()) << campaign.status();
+    for (const char* id : {"s1", "s2"}) {
+      v1::CreateSubjectRequest request;
+      request.set_parent(campaign->name());
+      request.set_subject_id(id);
+      request.mutable_subject()->set_cadre(absl::StrCat("regions/", kRegion, "/cadres/", id));
+      auto scope = Scope(admin_, "CreateSubject", campaign->name());
+      absl::StatusOr<v1::Subject> subject = subjects_->CreateSubject(admin_, *scope, request);
+      EXPECT_TRUE(subject.ok()) << subject.status();
+    }
+    return campaign->name();
+  }
+
+  v1::CreateInvitationRequest InvitationRequest(const std::string& campaign) {
+    v1::CreateInvitationRequest request;
+    request.set_parent(campaign);
+    v1::Invitation& inv = *request.mutable_invitation();
+    inv.mutable_rater()->set_display_name(kRaterName);
+    inv.mutable_rater()->set_principal(kRaterPrincipal);
+    inv.mutable_rater()->set_phone(kRaterPhone);
+    inv.set_channel(v1::ONLINE);
+    v1::Assignment* a = inv.add_assignments();
+    a->set_subject(absl::StrCat(campaign, "/subjects/s1"));
+    a->set_rater_group(v1::PEER);
+    return request;
+  }
+
+  absl::StatusOr<v1::Invitation> Invite(const v1::CreateInvitationRequest& request) {
+    auto scope = Scope(team_, "CreateInvitation", request.parent());
+    return invitations_->CreateInvitation(team_, *scope, request);
+  }
+
+  // Every column of every row of `table`, as text.
+  std::string Dump(const std::string& table) {
+    std::string out;
+    absl::Status status = db::RunInTransaction(
+        harness_->runtime().db(), db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(db::Rows rows, tx.Query(absl::StrCat("SELECT * FROM ", table)));
+          for (const db::Row& row : rows) {
+            for (const db::Value& value : row) {
+              if (value.is_text()) absl::StrAppend(&out, value.AsText(), "|");
+              if (value.is_blob()) absl::StrAppend(&out, value.AsBlob(), "|");
+              if (value.is_int()) absl::StrAppend(&out, value.AsInt(), "|");
+            }
+            out += "\n";
+          }
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(status.ok()) << status;
+    return out;
+  }
+  // What a refused call must leave as it was.
+  std::string Footprint() {
+    return absl::StrCat(Dump("campaigns"), "#", Dump("subjects"), "#", Dump("invitations"), "#",
+                        Dump("audit_log"), "#", Dump("outbox"), "#", Dump("idempotency_keys"));
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'795'000'000)};
+  std::unique_ptr<ServiceHarness> harness_;
+  std::shared_ptr<v1::MockResultsServiceStub> results_;
+  std::unique_ptr<Context> context_;
+  std::unique_ptr<Campaigns> campaigns_;
+  std::unique_ptr<Subjects> subjects_;
+  std::unique_ptr<Invitations> invitations_;
+};
+
+TEST_P(EvaluationDomainTest, CampaignIsCreatedAsDraftAndReadBack) {
+  absl::StatusOr<v1::Campaign> created = CreateCampaign(CampaignRequest("c1"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "regions/510114/campaigns/c1");
+  EXPECT_EQ(created->state(), v1::Campaign::DRAFT);
+  EXPECT_EQ(created->creator(), "admin-510114");
+  EXPECT_FALSE(created->etag().empty());
+
+  v1::GetCampaignRequest get;
+  get.set_name(created->name());
+  auto scope = Scope(admin_, "GetCampaign", created->name());
+  absl::StatusOr<v1::Campaign> read = campaigns_->GetCampaign(admin_, *scope, get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->display_name(), "2026年度干部考察");
+  EXPECT_EQ(read->etag(), created->etag());
+}
+
+TEST_P(EvaluationDomainTest, BadCampaignsNameTheFieldAndWriteNothing) {
+  const std::string before = Footprint();
+  struct Case {
+    std::function<void(v1::CreateCampaignRequest&)> spoil;
+    std::string mentions;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& r) { r.set_campaign_id("Bad Id!"); }, "campaign_id"},
+      {[](auto& r) { r.set_parent("regions/"); }, "parent"},
+      {[](auto& r) { r.mutable_campaign()->clear_display_name(); }, "campaign.display_name"},
+      {[](auto& r) { r.mutable_campaign()->set_display_name(std::string(201 * 3, 'x')); },
+       "campaign.display_name: at most 200 characters"},
+      {[](auto& r) { r.mutable_campaign()->clear_kind(); }, "campaign.kind"},
+      {[](auto& r) { r.mutable_campaign()->clear_window_end_time(); }, "campaign.window_end_time"},
+      {[](auto& r) {
+         r.mutable_campaign()->mutable_window_end_time()->set_seconds(
+             r.campaign().window_start_time().seconds() - 1);
+       },
+       "campaign.window_end_time: must be after"},
+  };
+  for (const Case& c : cases) {
+    v1::CreateCampaignRequest request = CampaignRequest("c1");
+    c.spoil(request);
+    absl::StatusOr<v1::Campaign> refused = CreateCampaign(request);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << c.mentions;
+    EXPECT_TRUE(absl::StrContains(refused.status().message(), c.mentions)) << refused.status();
+  }
+  EXPECT_EQ(Footprint(), before);
+}
+
+TEST_P(EvaluationDomainTest, CampaignIdTakenTwiceIsAlreadyExistsAndValidateOnlyWritesNothing) {
+  v1::CreateCampaignRequest request = CampaignRequest("c1");
+  request.set_validate_only(true);
+  const std::string empty = Footprint();
+  ASSERT_TRUE(CreateCampaign(request).ok());
+  EXPECT_EQ(Footprint(), empty);
+
+  request.set_validate_only(false);
+  ASSERT_TRUE(CreateCampaign(request).ok());
+  const std::string once = Footprint();
+  absl::StatusOr<v1::Campaign> again = CreateCampaign(request);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists) << again.status();
+  EXPECT_TRUE(absl::StrContains(again.status().message(), "regions/510114/campaigns/c1"));
+  EXPECT_EQ(Footprint(), once);
+}
+
+TEST_P(EvaluationDomainTest, RequestIdReplaysTheFirstCampaign) {
+  v1::CreateCampaignRequest request = CampaignRequest("c1");
+  request.set_request_id("retry-1");
+  absl::StatusOr<v1::Campaign> first = CreateCampaign(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string once = Footprint();
+  clock_.Advance(absl::Minutes(1));
+  absl::StatusOr<v1::Campaign> replay = CreateCampaign(request);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(Footprint(), once);
+
+  request.mutable_campaign()->set_display_name("another");
+  absl::StatusOr<v1::Campaign> misuse = CreateCampaign(request);
+  EXPECT_EQ(misuse.status().code(), absl::StatusCode::kInvalidArgument) << misuse.status();
+}
+
+TEST_P(EvaluationDomainTest, SubjectOffTheRosterIsRefusedNamingIt) {
+  absl::StatusOr<v1::Campaign> campaign = CreateCampaign(CampaignRequest("c1"));
+  ASSERT_TRUE(campaign.ok());
+  const std::string before = Footprint();
+  v1::CreateSubjectRequest request;
+  request.set_parent(campaign->name());
+  request.set_subject_id("s9");
+  request.mutable_subject()->set_cadre("regions/510114/cadres/missing-9");
+  auto scope = Scope(admin_, "CreateSubject", campaign->name());
+  absl::StatusOr<v1::Subject> refused = subjects_->CreateSubject(admin_, *scope, request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kNotFound) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "subject.cadre")) << refused.status();
+  EXPECT_EQ(Footprint(), before);
+}
+
+TEST_P(EvaluationDomainTest, SubjectProfileComesFromTheRoster) {
+  const std::string campaign = MustCampaignWithSubjects();
+  v1::GetSubjectRequest get;
+  get.set_name(campaign + "/subjects/s1");
+  auto scope = Scope(admin_, "GetSubject", get.name());
+  absl::StatusOr<v1::Subject> subject = subjects_->GetSubject(admin_, *scope, get);
+  ASSERT_TRUE(subject.ok()) << subject.status();
+  EXPECT_EQ(subject->display_name(), "干部 regions/510114/cadres/s1");
+  EXPECT_EQ(subject->post_tier(), v1::PRINCIPAL);
+}
+
+TEST_P(EvaluationDomainTest, InvitationToAnotherCampaignsSubjectNamesTheAssignment) {
+  const std::string campaign = MustCampaignWithSubjects();
+  const std::string before = Footprint();
+  v1::CreateInvitationRequest request = InvitationRequest(campaign);
+  request.mutable_invitation()->mutable_assignments(0)->set_subject(
+      "regions/510114/campaigns/other/subjects/s1");
+  absl::StatusOr<v1::Invitation> refused = Invite(request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "invitation.assignments[0].subject"))
+      << refused.status();
+
+  request = InvitationRequest(campaign);
+  request.mutable_invitation()->clear_assignments();
+  refused = Invite(request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "invitation.assignments"));
+  EXPECT_EQ(Footprint(), before);
+}
+
+TEST_P(EvaluationDomainTest, RaterIsInvitedOnce) {
+  const std::string campaign = MustCampaignWithSubjects();
+  ASSERT_TRUE(Invite(InvitationRequest(campaign)).ok());
+  const std::string once = Footprint();
+  absl::StatusOr<v1::Invitation> again = Invite(InvitationRequest(campaign));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists) << again.status();
+  EXPECT_EQ(Footprint(), once);
+}
+
+TEST_P(EvaluationDomainTest, RaterIdentityStaysInTheInvitationOnly) {
+  const std::string campaign = MustCampaignWithSubjects();
+  v1::CreateInvitationRequest request = InvitationRequest(campaign);
+  request.set_request_id("invite-1");
+  absl::StatusOr<v1::Invitation> created = Invite(request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->rater().display_name(), kRaterName);
+
+  // A replay writes nothing and returns the invitation without the rater.
+  const std::string once = Footprint();
+  absl::StatusOr<v1::Invitation> replay = Invite(request);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->name(), created->name());
+  EXPECT_FALSE(replay->has_rater());
+  EXPECT_EQ(Footprint(), once);
+
+  EXPECT_TRUE(absl::StrContains(Dump("invitations"), kRaterPrincipal));
+  for (const char* table : {"audit_log", "outbox", "idempotency_keys", "campaigns", "subjects"}) {
+    const std::string rows = Dump(table);
+    for (const char* identity : {kRaterPrincipal, kRaterName, kRaterPhone}) {
+      EXPECT_FALSE(absl::StrContains(rows, identity))
+          << identity << " in " << table << ": " << rows;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, EvaluationDomainTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const ::testing::TestParamInfo<StoreKind>& info) {
+                           return ::kaoping::testing::StoreKindName(info.param);
+                         });
+
+}  // namespace
+}  // namespace kaoping::evaluations
