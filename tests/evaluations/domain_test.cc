@@ -1,8 +1,9 @@
 // The campaigns, subjects and invitations areas called directly (no gRPC:
 // the RPC table is not assembled yet, see README.md) on the runtime's real
-// store of both kinds, the roster standing in as the generated gMock stub of
-// the results service (v1::MockResultsServiceStub; the real one is not on
-// main yet). Errors name their fields and write nothing; a request_id
+// store of both kinds, the real indicators service in-process (catalogs a
+// campaign freezes) and the roster standing in as the generated gMock stub
+// of the results service (v1::MockResultsServiceStub; the real one is not
+// on main yet). Errors name their fields and write nothing; a request_id
 // replays; the rater's identity never reaches the audit log, the outbox or
 // the idempotency records.
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "kaoping/v1/indicators.grpc.pb.h"
 #include "kaoping/v1/results_mock.grpc.pb.h"
 #include "services/common/audit/audit_scope.h"
 #include "services/common/auth/principal.h"
@@ -22,6 +24,9 @@
 #include "services/evaluations/invitations.h"
 #include "services/evaluations/migrations.h"
 #include "services/evaluations/subjects.h"
+#include "services/indicators/indicator_service.h"
+#include "services/indicators/migrations.h"
+#include "tests/indicators/test_catalogs.h"
 #include "tests/support/service_harness.h"
 
 namespace kaoping::evaluations {
@@ -70,8 +75,19 @@ class EvaluationDomainTest : public ::testing::TestWithParam<StoreKind> {
           }
           return grpc::Status::OK;
         }));
-    context_ = std::make_unique<Context>(harness_->runtime().deps(),
-                                         Downstream{nullptr, GrpcRosterSource(results_)});
+    ServiceHarness::Options indicator_options;
+    indicator_options.store = GetParam();
+    indicator_options.clock = &clock_;
+    auto indicators = ServiceHarness::Start("indicators", indicators::Migrations(),
+                                            indicators::IndicatorServices, indicator_options);
+    ASSERT_TRUE(indicators.ok()) << indicators.status();
+    indicators_ = *std::move(indicators);
+    indicator_stub_ = v1::IndicatorService::NewStub(indicators_->channel());
+    admin_.bearer_token = indicators_->Token(ServiceHarness::Who{
+        .subject = admin_.subject, .roles = {"REGION_ADMIN"}, .regions = {kRegion}});
+    context_ = std::make_unique<Context>(
+        harness_->runtime().deps(),
+        Downstream{GrpcCatalogSource(indicator_stub_), GrpcRosterSource(results_)});
     campaigns_ = std::make_unique<Campaigns>(*context_);
     subjects_ = std::make_unique<Subjects>(*context_);
     invitations_ = std::make_unique<Invitations>(*context_);
@@ -83,6 +99,8 @@ class EvaluationDomainTest : public ::testing::TestWithParam<StoreKind> {
     campaigns_.reset();
     context_.reset();
     harness_.reset();
+    indicator_stub_.reset();
+    indicators_.reset();
   }
 
   static Principal Person(const std::string& subject, Role role) {
@@ -92,7 +110,7 @@ class EvaluationDomainTest : public ::testing::TestWithParam<StoreKind> {
     p.region_prefixes = {kRegion};
     return p;
   }
-  const Principal admin_ = Person("admin-510114", Role::kRegionAdmin);
+  Principal admin_ = Person("admin-510114", Role::kRegionAdmin);
   const Principal team_ = Person("team-510114", Role::kAssessmentTeam);
 
   // An audit scope as the runtime sets it for a call about `resource`.
@@ -135,6 +153,39 @@ class EvaluationDomainTest : public ::testing::TestWithParam<StoreKind> {
       EXPECT_TRUE(subject.ok()) << subject.status();
     }
     return campaign->name();
+  }
+
+  // The county's catalog for principals, published in the indicators service.
+  void MustPublishCatalog() {
+    v1::CreateIndicatorSetRequest create;
+    create.set_parent(absl::StrCat("regions/", kRegion));
+    create.set_indicator_set_id("county-2026");
+    *create.mutable_indicator_set() = indicators::testing::SmallSet();
+    v1::IndicatorSet set;
+    grpc::ClientContext c1;
+    c1.AddMetadata("authorization", "Bearer " + admin_.bearer_token);
+    grpc::Status created = indicator_stub_->CreateIndicatorSet(&c1, create, &set);
+    ASSERT_TRUE(created.ok()) << created.error_message();
+    v1::PublishIndicatorSetRequest publish;
+    publish.set_name(set.name());
+    grpc::ClientContext c2;
+    c2.AddMetadata("authorization", "Bearer " + admin_.bearer_token);
+    grpc::Status published = indicator_stub_->PublishIndicatorSet(&c2, publish, &set);
+    ASSERT_TRUE(published.ok()) << published.error_message();
+  }
+
+  absl::StatusOr<v1::Campaign> Open(const std::string& campaign) {
+    v1::OpenCampaignRequest request;
+    request.set_name(campaign);
+    auto scope = Scope(admin_, "OpenCampaign", campaign);
+    return campaigns_->OpenCampaign(admin_, *scope, request);
+  }
+
+  absl::StatusOr<v1::Campaign> Close(const std::string& campaign) {
+    v1::CloseCampaignRequest request;
+    request.set_name(campaign);
+    auto scope = Scope(admin_, "CloseCampaign", campaign);
+    return campaigns_->CloseCampaign(admin_, *scope, request);
   }
 
   v1::CreateInvitationRequest InvitationRequest(const std::string& campaign) {
@@ -184,6 +235,8 @@ class EvaluationDomainTest : public ::testing::TestWithParam<StoreKind> {
   FakeClock clock_{absl::FromUnixSeconds(1'795'000'000)};
   std::unique_ptr<ServiceHarness> harness_;
   std::shared_ptr<v1::MockResultsServiceStub> results_;
+  std::unique_ptr<ServiceHarness> indicators_;
+  std::shared_ptr<v1::IndicatorService::Stub> indicator_stub_;
   std::unique_ptr<Context> context_;
   std::unique_ptr<Campaigns> campaigns_;
   std::unique_ptr<Subjects> subjects_;
@@ -348,6 +401,48 @@ TEST_P(EvaluationDomainTest, RaterIdentityStaysInTheInvitationOnly) {
           << identity << " in " << table << ": " << rows;
     }
   }
+}
+
+TEST_P(EvaluationDomainTest, OpeningFreezesThePublishedCatalogAndClosingEndsIt) {
+  MustPublishCatalog();
+  const std::string campaign = MustCampaignWithSubjects();
+  absl::StatusOr<v1::Campaign> closed = Close(campaign);
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kFailedPrecondition) << closed.status();
+
+  absl::StatusOr<v1::Campaign> opened = Open(campaign);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->state(), v1::Campaign::OPEN);
+  ASSERT_EQ(opened->catalogs_size(), 1);
+  EXPECT_TRUE(absl::StrContains(Dump("outbox"), "CampaignOpened")) << Dump("outbox");
+
+  v1::GetCampaignCatalogRequest get;
+  get.set_name(opened->catalogs(0).campaign_catalog());
+  auto scope = Scope(admin_, "GetCampaignCatalog", get.name());
+  absl::StatusOr<v1::CampaignCatalog> catalog = campaigns_->GetCampaignCatalog(admin_, *scope, get);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  EXPECT_TRUE(absl::StrContains(catalog->ref().indicator_set(), "county-2026"))
+      << catalog->DebugString();
+
+  absl::StatusOr<v1::Campaign> again = Open(campaign);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
+  closed = Close(campaign);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->state(), v1::Campaign::CLOSED);
+}
+
+TEST_P(EvaluationDomainTest, OpeningWithoutSubjectsOrCatalogIsRefusedAndChangesNothing) {
+  absl::StatusOr<v1::Campaign> empty = CreateCampaign(CampaignRequest("c0"));
+  ASSERT_TRUE(empty.ok());
+  const std::string campaign = MustCampaignWithSubjects();
+  const std::string before = Footprint();
+  absl::StatusOr<v1::Campaign> refused = Open(empty->name());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "has no subject"));
+  refused = Open(campaign);  // nothing published in indicators
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "no published catalog"))
+      << refused.status();
+  EXPECT_EQ(Footprint(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, EvaluationDomainTest,
