@@ -17,6 +17,7 @@
 #include "services/evaluations/names.h"
 #include "services/evaluations/stored.h"
 #include "tests/common/common_store.h"
+#include "tests/evaluations/table_dump.h"
 
 namespace kaoping::evaluations {
 namespace {
@@ -41,25 +42,7 @@ class EvaluationStoreTest : public ::testing::TestWithParam<StoreKind> {
     return db::RunInTransaction(*db_, db::Access::kReadWrite, std::forward<Body>(body));
   }
 
-  // Every column of every row of `table`, as text.
-  std::string Dump(const std::string& table) {
-    std::string out;
-    absl::Status status =
-        db::RunInTransaction(*db_, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(db::Rows rows, tx.Query(absl::StrCat("SELECT * FROM ", table)));
-          for (const db::Row& row : rows) {
-            for (const db::Value& value : row) {
-              if (value.is_text()) absl::StrAppend(&out, value.AsText(), "|");
-              if (value.is_blob()) absl::StrAppend(&out, value.AsBlob(), "|");
-              if (value.is_int()) absl::StrAppend(&out, value.AsInt(), "|");
-            }
-            out += "\n";
-          }
-          return absl::OkStatus();
-        });
-    EXPECT_TRUE(status.ok()) << status;
-    return out;
-  }
+  std::string Dump(const std::string& table) { return testing::DumpTable(*db_, table); }
 
   static v1::Campaign DraftCampaign(const CampaignKey& key) {
     v1::Campaign campaign;
