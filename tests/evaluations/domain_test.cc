@@ -495,6 +495,44 @@ TEST_P(EvaluationDomainTest, AccessCodeIsRedeemedOnceWhileOpenAndNeverKeptInPlai
   }
 }
 
+TEST_P(EvaluationDomainTest, InvitationIsReadByStaffItsRaterAndRemindersOnly) {
+  MustPublishCatalog();
+  const std::string campaign = MustCampaignWithSubjects();
+  absl::StatusOr<v1::Invitation> invitation = Invite(InvitationRequest(campaign));
+  ASSERT_TRUE(invitation.ok()) << invitation.status();
+  auto get = [&](const Principal& who) {
+    v1::GetInvitationRequest request;
+    request.set_name(invitation->name());
+    auto scope = Scope(who, "GetInvitation", request.name());
+    return invitations_->GetInvitation(who, *scope, request);
+  };
+  Principal reminders;
+  reminders.subject = "sms-reminders";
+  reminders.roles = RoleSet{Role::kSystem};
+  reminders.scopes = {"invitations:read"};
+  reminders.region_prefixes = {kRegion};
+
+  for (const Principal& staff : {admin_, team_, Person("auditor-1", Role::kAuditor)}) {
+    absl::StatusOr<v1::Invitation> read = get(staff);
+    ASSERT_TRUE(read.ok()) << staff.subject << ": " << read.status();
+    EXPECT_EQ(read->rater().principal(), kRaterPrincipal);
+  }
+  absl::StatusOr<v1::Invitation> own = get(Person(kRaterPrincipal, Role::kRater));
+  ASSERT_TRUE(own.ok()) << own.status();
+  for (const Principal& other :
+       {Person("rater-other", Role::kRater), Person("cadre-1", Role::kCadre), reminders}) {
+    absl::StatusOr<v1::Invitation> refused = get(other);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kNotFound) << other.subject;
+  }
+  // Reminder systems see pending invitations of OPEN campaigns, trimmed.
+  ASSERT_TRUE(Open(campaign).ok());
+  absl::StatusOr<v1::Invitation> reminder = get(reminders);
+  ASSERT_TRUE(reminder.ok()) << reminder.status();
+  EXPECT_EQ(reminder->rater().phone(), kRaterPhone);
+  EXPECT_TRUE(reminder->rater().principal().empty());
+  EXPECT_EQ(reminder->assignments_size(), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, EvaluationDomainTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const ::testing::TestParamInfo<StoreKind>& info) {
