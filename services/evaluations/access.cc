@@ -51,8 +51,7 @@ std::optional<CampaignChild> CodeRaterInvitation(const Principal& principal) {
   return *std::move(id);
 }
 
-absl::StatusOr<std::string> Access::RaterInvitation(db::Transaction& tx,
-                                                    const Principal& principal,
+absl::StatusOr<std::string> Access::RaterInvitation(db::Transaction& tx, const Principal& principal,
                                                     const CampaignKey& key) const {
   if (!principal.HasRole(Role::kRater)) {
     return std::string();

@@ -19,11 +19,12 @@ absl::Status AggregationStore::InsertRun(db::Transaction& tx, const CampaignKey&
                                          const v1::AggregationRun& run,
                                          int64_t lease_micros) const {
   return tx
-      .Execute("INSERT INTO aggregation_runs (region_code, campaign_id, run_number, state,"
-               " lease_micros, create_micros, content) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               {campaign.region_code, campaign.campaign_id, run.aggregation_revision(),
-                v1::AggregationRun::State_Name(run.state()), lease_micros,
-                Micros(run.create_time()), Encode(run)})
+      .Execute(
+          "INSERT INTO aggregation_runs (region_code, campaign_id, run_number, state,"
+          " lease_micros, create_micros, content) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          {campaign.region_code, campaign.campaign_id, run.aggregation_revision(),
+           v1::AggregationRun::State_Name(run.state()), lease_micros, Micros(run.create_time()),
+           Encode(run)})
       .status();
 }
 
@@ -59,21 +60,22 @@ absl::Status AggregationStore::UpdateRun(db::Transaction& tx, const CampaignKey&
                                          const v1::AggregationRun& run,
                                          int64_t lease_micros) const {
   return tx
-      .Execute("UPDATE aggregation_runs SET state = $4, lease_micros = $5, content = $6"
-               " WHERE region_code = $1 AND campaign_id = $2 AND run_number = $3",
-               {campaign.region_code, campaign.campaign_id, run.aggregation_revision(),
-                v1::AggregationRun::State_Name(run.state()), lease_micros, Encode(run)})
+      .Execute(
+          "UPDATE aggregation_runs SET state = $4, lease_micros = $5, content = $6"
+          " WHERE region_code = $1 AND campaign_id = $2 AND run_number = $3",
+          {campaign.region_code, campaign.campaign_id, run.aggregation_revision(),
+           v1::AggregationRun::State_Name(run.state()), lease_micros, Encode(run)})
       .status();
 }
 
 absl::StatusOr<std::vector<v1::AggregationRun>> AggregationStore::ListRuns(
     db::Transaction& tx, const CampaignKey& campaign, int64_t before, int limit) const {
-  ASSIGN_OR_RETURN(db::Rows rows,
-                   tx.Query("SELECT content FROM aggregation_runs WHERE region_code = $1"
-                            " AND campaign_id = $2 AND ($3 = 0 OR run_number < $3)"
-                            " ORDER BY run_number DESC LIMIT $4",
-                            {campaign.region_code, campaign.campaign_id, before,
-                             static_cast<int64_t>(limit)}));
+  ASSIGN_OR_RETURN(
+      db::Rows rows,
+      tx.Query("SELECT content FROM aggregation_runs WHERE region_code = $1"
+               " AND campaign_id = $2 AND ($3 = 0 OR run_number < $3)"
+               " ORDER BY run_number DESC LIMIT $4",
+               {campaign.region_code, campaign.campaign_id, before, static_cast<int64_t>(limit)}));
   std::vector<v1::AggregationRun> runs;
   for (const db::Row& row : rows) {
     ASSIGN_OR_RETURN(v1::AggregationRun run, Decode<v1::AggregationRun>(row[0], "aggregation run"));
@@ -99,9 +101,10 @@ absl::Status AggregationStore::SetDiagnostics(db::Transaction& tx, const Campaig
                                               int64_t number,
                                               const v1::CampaignDiagnostics& diagnostics) const {
   return tx
-      .Execute("UPDATE aggregation_runs SET diagnostics = $4 WHERE region_code = $1"
-               " AND campaign_id = $2 AND run_number = $3",
-               {campaign.region_code, campaign.campaign_id, number, Encode(diagnostics)})
+      .Execute(
+          "UPDATE aggregation_runs SET diagnostics = $4 WHERE region_code = $1"
+          " AND campaign_id = $2 AND run_number = $3",
+          {campaign.region_code, campaign.campaign_id, number, Encode(diagnostics)})
       .status();
 }
 
@@ -144,12 +147,13 @@ absl::Status AggregationStore::WriteSummary(db::Transaction& tx, const CampaignK
                              {campaign.region_code, campaign.campaign_id, subject_id})
                       .status());
   return tx
-      .Execute("INSERT INTO subject_summaries (region_code, campaign_id, subject_id, revision,"
-               " aggregation_revision, current, unit, final_composite, proposed_grade, vetoed,"
-               " content) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10)",
-               {campaign.region_code, campaign.campaign_id, subject_id, summary.revision(),
-                summary.aggregation_revision(), unit, summary.final_composite(),
-                v1::Grade_Name(summary.proposal().grade()), summary.vetoed(), Encode(summary)})
+      .Execute(
+          "INSERT INTO subject_summaries (region_code, campaign_id, subject_id, revision,"
+          " aggregation_revision, current, unit, final_composite, proposed_grade, vetoed,"
+          " content) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10)",
+          {campaign.region_code, campaign.campaign_id, subject_id, summary.revision(),
+           summary.aggregation_revision(), unit, summary.final_composite(),
+           v1::Grade_Name(summary.proposal().grade()), summary.vetoed(), Encode(summary)})
       .status();
 }
 

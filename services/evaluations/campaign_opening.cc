@@ -33,19 +33,20 @@ absl::StatusOr<absl::CivilDay> CatalogDay(const v1::Campaign& campaign, absl::Ci
 absl::StatusOr<v1::Campaign> Campaigns::OpenCampaign(const Principal& caller, AuditScope& audit,
                                                      const v1::OpenCampaignRequest& request) {
   ASSIGN_OR_RETURN(CampaignKey key, ParseCampaign("name", request.name()));
-  ASSIGN_OR_RETURN(
-      Campaigns::Opening opening,
-      db::RunInTransaction(
-          *ctx_.deps.db, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<Campaigns::Opening> {
-            Campaigns::Opening o;
-            ASSIGN_OR_RETURN(o.stored, LoadForChange(tx, key, "etag", request.etag()));
-            if (o.stored.campaign.state() != v1::Campaign::DRAFT) {
-              return WrongCampaignState(o.stored.campaign, "only a DRAFT campaign can be opened");
-            }
-            ASSIGN_OR_RETURN(o.subjects, ctx_.subjects.All(tx, key));
-            ASSIGN_OR_RETURN(o.notice, ctx_.notices.OfCampaign(tx, key));
-            return o;
-          }));
+  ASSIGN_OR_RETURN(Campaigns::Opening opening,
+                   db::RunInTransaction(
+                       *ctx_.deps.db, db::Access::kReadOnly,
+                       [&](db::Transaction& tx) -> absl::StatusOr<Campaigns::Opening> {
+                         Campaigns::Opening o;
+                         ASSIGN_OR_RETURN(o.stored, LoadForChange(tx, key, "etag", request.etag()));
+                         if (o.stored.campaign.state() != v1::Campaign::DRAFT) {
+                           return WrongCampaignState(o.stored.campaign,
+                                                     "only a DRAFT campaign can be opened");
+                         }
+                         ASSIGN_OR_RETURN(o.subjects, ctx_.subjects.All(tx, key));
+                         ASSIGN_OR_RETURN(o.notice, ctx_.notices.OfCampaign(tx, key));
+                         return o;
+                       }));
   if (opening.subjects.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(key.Name(), " has no subject: add subjects before opening it"));
@@ -56,11 +57,10 @@ absl::StatusOr<v1::Campaign> Campaigns::OpenCampaign(const Principal& caller, Au
   ASSIGN_OR_RETURN(opening.catalog_day,
                    CatalogDay(opening.stored.campaign, Today(*ctx_.deps.clock)));
   RETURN_IF_ERROR(Freeze(caller, key, opening));
-  return db::RunInTransaction(
-      *ctx_.deps.db, db::Access::kReadWrite,
-      [&](db::Transaction& tx) -> absl::StatusOr<v1::Campaign> {
-        return CommitOpen(tx, caller, audit, key, opening);
-      });
+  return db::RunInTransaction(*ctx_.deps.db, db::Access::kReadWrite,
+                              [&](db::Transaction& tx) -> absl::StatusOr<v1::Campaign> {
+                                return CommitOpen(tx, caller, audit, key, opening);
+                              });
 }
 
 absl::Status Campaigns::Freeze(const Principal& caller, const CampaignKey& key,
@@ -76,10 +76,10 @@ absl::Status Campaigns::Freeze(const Principal& caller, const CampaignKey& key,
     pairs.insert({s.subject.post_tier(), s.subject.sector()});
   }
   for (const auto& [tier, sector] : pairs) {
-    ASSIGN_OR_RETURN(v1::CampaignCatalog catalog,
-                     profiles.FreezeCatalog(caller.bearer_token, key, opening.catalog_day,
-                                            static_cast<v1::PostTier>(tier),
-                                            static_cast<v1::Sector>(sector)));
+    ASSIGN_OR_RETURN(
+        v1::CampaignCatalog catalog,
+        profiles.FreezeCatalog(caller.bearer_token, key, opening.catalog_day,
+                               static_cast<v1::PostTier>(tier), static_cast<v1::Sector>(sector)));
     opening.catalogs.push_back(std::move(catalog));
   }
   return absl::OkStatus();
@@ -102,8 +102,8 @@ absl::StatusOr<v1::Campaign> Campaigns::CommitOpen(db::Transaction& tx, const Pr
   }
   for (const StoredSubject& s : opening.subjects) {
     StoredSubject frozen = s;
-    frozen.subject.set_catalog(CampaignChildName(
-        key, "catalogs", CatalogId(s.subject.post_tier(), s.subject.sector())));
+    frozen.subject.set_catalog(
+        CampaignChildName(key, "catalogs", CatalogId(s.subject.post_tier(), s.subject.sector())));
     *frozen.subject.mutable_update_time() = ToProtoTimestamp(ctx_.Now());
     RETURN_IF_ERROR(ctx_.subjects.Replace(tx, key, s, frozen));
   }

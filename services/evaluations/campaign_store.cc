@@ -37,8 +37,8 @@ db::Value OpenDay(const v1::Campaign& campaign) {
   if (!campaign.has_open_time()) {
     return db::Value();
   }
-  return FormatDay(absl::ToCivilDay(
-      absl::FromUnixMicros(Micros(campaign.open_time())), ChinaStandardTime()));
+  return FormatDay(
+      absl::ToCivilDay(absl::FromUnixMicros(Micros(campaign.open_time())), ChinaStandardTime()));
 }
 
 }  // namespace
@@ -103,9 +103,8 @@ absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::List(db::Transaction& t
   if (q.after.has_value()) {
     params.push_back(q.after->first);
     params.push_back(q.after->second);
-    absl::StrAppend(&where, " AND (create_micros < $", params.size() - 1,
-                    " OR (create_micros = $", params.size() - 1, " AND campaign_id < $",
-                    params.size(), "))");
+    absl::StrAppend(&where, " AND (create_micros < $", params.size() - 1, " OR (create_micros = $",
+                    params.size() - 1, " AND campaign_id < $", params.size(), "))");
   }
   ASSIGN_OR_RETURN(db::Rows rows,
                    tx.Query(absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE ", where,
@@ -121,14 +120,14 @@ absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::List(db::Transaction& t
   return campaigns;
 }
 
-absl::Status CampaignStore::AddCounts(db::Transaction& tx, const CampaignKey& key,
-                                      int64_t subjects, int64_t invitations,
-                                      int64_t forms) const {
+absl::Status CampaignStore::AddCounts(db::Transaction& tx, const CampaignKey& key, int64_t subjects,
+                                      int64_t invitations, int64_t forms) const {
   return tx
-      .Execute("UPDATE campaigns SET subject_count = subject_count + $3,"
-               " invitation_count = invitation_count + $4, form_count = form_count + $5"
-               " WHERE region_code = $1 AND campaign_id = $2",
-               {key.region_code, key.campaign_id, subjects, invitations, forms})
+      .Execute(
+          "UPDATE campaigns SET subject_count = subject_count + $3,"
+          " invitation_count = invitation_count + $4, form_count = form_count + $5"
+          " WHERE region_code = $1 AND campaign_id = $2",
+          {key.region_code, key.campaign_id, subjects, invitations, forms})
       .status();
 }
 
@@ -138,9 +137,10 @@ absl::Status CampaignStore::InsertCatalog(db::Transaction& tx, const CampaignKey
   v1::CampaignCatalog content = catalog;
   content.clear_subject_count();
   return tx
-      .Execute("INSERT INTO campaign_catalogs (region_code, campaign_id, catalog_id, content)"
-               " VALUES ($1, $2, $3, $4)",
-               {key.region_code, key.campaign_id, catalog_id, Encode(content)})
+      .Execute(
+          "INSERT INTO campaign_catalogs (region_code, campaign_id, catalog_id, content)"
+          " VALUES ($1, $2, $3, $4)",
+          {key.region_code, key.campaign_id, catalog_id, Encode(content)})
       .status();
 }
 
@@ -164,15 +164,15 @@ absl::StatusOr<std::optional<v1::CampaignCatalog>> CampaignStore::FindCatalog(
 
 absl::StatusOr<std::vector<v1::CampaignCatalog>> CampaignStore::ListCatalogs(
     db::Transaction& tx, const CampaignKey& key, const std::string& after_id, int limit) const {
-  ASSIGN_OR_RETURN(db::Rows rows,
-                   tx.Query("SELECT c.content, (SELECT COUNT(*) FROM subjects s"
-                            " WHERE s.region_code = c.region_code AND s.campaign_id ="
-                            " c.campaign_id AND s.catalog_id = c.catalog_id)"
-                            " FROM campaign_catalogs c WHERE c.region_code = $1"
-                            " AND c.campaign_id = $2 AND c.catalog_id > $3"
-                            " ORDER BY c.catalog_id LIMIT $4",
-                            {key.region_code, key.campaign_id, after_id,
-                             static_cast<int64_t>(limit)}));
+  ASSIGN_OR_RETURN(
+      db::Rows rows,
+      tx.Query("SELECT c.content, (SELECT COUNT(*) FROM subjects s"
+               " WHERE s.region_code = c.region_code AND s.campaign_id ="
+               " c.campaign_id AND s.catalog_id = c.catalog_id)"
+               " FROM campaign_catalogs c WHERE c.region_code = $1"
+               " AND c.campaign_id = $2 AND c.catalog_id > $3"
+               " ORDER BY c.catalog_id LIMIT $4",
+               {key.region_code, key.campaign_id, after_id, static_cast<int64_t>(limit)}));
   std::vector<v1::CampaignCatalog> catalogs;
   for (const db::Row& row : rows) {
     ASSIGN_OR_RETURN(v1::CampaignCatalog catalog,

@@ -97,8 +97,7 @@ absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> AfterKey(const Pa
 
 }  // namespace
 
-absl::StatusOr<StoredCampaign> Campaigns::LoadVisible(db::Transaction& tx,
-                                                      const Principal& caller,
+absl::StatusOr<StoredCampaign> Campaigns::LoadVisible(db::Transaction& tx, const Principal& caller,
                                                       const CampaignKey& key) const {
   ASSIGN_OR_RETURN(StoredCampaign stored, ctx_.campaigns.Get(tx, key));
   ASSIGN_OR_RETURN(bool visible, access_.CanSeeCampaign(tx, caller, key, stored.campaign));
@@ -108,8 +107,7 @@ absl::StatusOr<StoredCampaign> Campaigns::LoadVisible(db::Transaction& tx,
   return stored;
 }
 
-absl::StatusOr<StoredCampaign> Campaigns::LoadForChange(db::Transaction& tx,
-                                                        const CampaignKey& key,
+absl::StatusOr<StoredCampaign> Campaigns::LoadForChange(db::Transaction& tx, const CampaignKey& key,
                                                         absl::string_view etag_field,
                                                         const std::string& etag) const {
   ASSIGN_OR_RETURN(StoredCampaign stored, ctx_.campaigns.Get(tx, key));
@@ -140,8 +138,7 @@ absl::StatusOr<v1::Campaign> Campaigns::NewCampaign(const Principal& caller,
   return campaign;
 }
 
-absl::StatusOr<v1::Campaign> Campaigns::CreateCampaign(const Principal& caller,
-                                                       AuditScope& audit,
+absl::StatusOr<v1::Campaign> Campaigns::CreateCampaign(const Principal& caller, AuditScope& audit,
                                                        const v1::CreateCampaignRequest& request) {
   ASSIGN_OR_RETURN(std::string region_code, ParseRegionName("parent", request.parent()));
   RETURN_IF_ERROR(ValidateResourceId("campaign_id", request.campaign_id()));
@@ -165,11 +162,10 @@ absl::StatusOr<v1::Campaign> Campaigns::GetCampaign(const Principal& caller, Aud
                                                     const v1::GetCampaignRequest& request) {
   ASSIGN_OR_RETURN(CampaignKey key, ParseCampaign("name", request.name()));
   ASSIGN_OR_RETURN(const ViewKind view, GetView("view", request.view()));
-  ASSIGN_OR_RETURN(StoredCampaign stored,
-                   db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
-                                        [&](db::Transaction& tx) {
-                                          return LoadVisible(tx, caller, key);
-                                        }));
+  ASSIGN_OR_RETURN(
+      StoredCampaign stored,
+      db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
+                           [&](db::Transaction& tx) { return LoadVisible(tx, caller, key); }));
   ApplyView(view, OmittedInBasicView(), stored.campaign);
   return std::move(stored.campaign);
 }
@@ -199,22 +195,20 @@ absl::StatusOr<v1::ListCampaignsResponse> Campaigns::ListCampaigns(
   using Scanned = std::pair<std::vector<v1::Campaign>, std::vector<bool>>;
   ASSIGN_OR_RETURN(
       Scanned scanned,
-      db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
-                           [&](db::Transaction& tx) -> absl::StatusOr<Scanned> {
-                             ASSIGN_OR_RETURN(std::vector<v1::Campaign> campaigns,
-                                              ctx_.campaigns.List(tx, query));
-                             std::vector<bool> shown;
-                             for (v1::Campaign& c : campaigns) {
-                               ASSIGN_OR_RETURN(bool visible,
-                                                access_.CanSeeCampaign(
-                                                    tx, caller, CampaignKey{region_code,
-                                                                            LastSegment(c.name())},
-                                                    c));
-                               shown.push_back(visible);
-                               ApplyView(view, OmittedInBasicView(), c);
-                             }
-                             return Scanned{std::move(campaigns), std::move(shown)};
-                           }));
+      db::RunInTransaction(
+          *ctx_.deps.db, db::Access::kReadOnly,
+          [&](db::Transaction& tx) -> absl::StatusOr<Scanned> {
+            ASSIGN_OR_RETURN(std::vector<v1::Campaign> campaigns, ctx_.campaigns.List(tx, query));
+            std::vector<bool> shown;
+            for (v1::Campaign& c : campaigns) {
+              ASSIGN_OR_RETURN(bool visible,
+                               access_.CanSeeCampaign(
+                                   tx, caller, CampaignKey{region_code, LastSegment(c.name())}, c));
+              shown.push_back(visible);
+              ApplyView(view, OmittedInBasicView(), c);
+            }
+            return Scanned{std::move(campaigns), std::move(shown)};
+          }));
   Page<v1::Campaign> cut =
       VisiblePage(std::move(scanned.first), scanned.second, page, fingerprint, PageKey);
   v1::ListCampaignsResponse response;
@@ -272,9 +266,9 @@ absl::Status Campaigns::CheckDeletable(db::Transaction& tx, const CampaignKey& k
   if (subjects == 0 && invitations == 0 && !notice.has_value()) {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      key.Name(), " has ", subjects, " subjects and ", invitations, " invitations",
-      notice.has_value() ? " and a public notice" : "", ": delete them or set force"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(key.Name(), " has ", subjects, " subjects and ", invitations, " invitations",
+                   notice.has_value() ? " and a public notice" : "", ": delete them or set force"));
 }
 
 absl::Status Campaigns::DeleteCampaign(const Principal&, AuditScope& audit,
@@ -285,8 +279,7 @@ absl::Status Campaigns::DeleteCampaign(const Principal&, AuditScope& audit,
     RETURN_IF_ERROR(CheckDeletable(tx, key, stored, request.force()));
     ASSIGN_OR_RETURN(std::optional<StoredNotice> notice, ctx_.notices.OfCampaign(tx, key));
     if (notice.has_value()) {
-      RETURN_IF_ERROR(
-          ctx_.notices.Delete(tx, key.region_code, LastSegment(notice->notice.name())));
+      RETURN_IF_ERROR(ctx_.notices.Delete(tx, key.region_code, LastSegment(notice->notice.name())));
     }
     RETURN_IF_ERROR(ctx_.invitations.DeleteAll(tx, key));
     RETURN_IF_ERROR(ctx_.subjects.DeleteAll(tx, key));
@@ -361,13 +354,12 @@ absl::StatusOr<v1::ListCampaignCatalogsResponse> Campaigns::ListCampaignCatalogs
                    ParsePageRequest(request.page_size(), request.page_token(), request.parent()));
   ASSIGN_OR_RETURN(
       std::vector<v1::CampaignCatalog> catalogs,
-      db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
-                           [&](db::Transaction& tx)
-                               -> absl::StatusOr<std::vector<v1::CampaignCatalog>> {
-                             RETURN_IF_ERROR(LoadVisible(tx, caller, key).status());
-                             return ctx_.campaigns.ListCatalogs(tx, key, page.after_key,
-                                                                page.limit + 1);
-                           }));
+      db::RunInTransaction(
+          *ctx_.deps.db, db::Access::kReadOnly,
+          [&](db::Transaction& tx) -> absl::StatusOr<std::vector<v1::CampaignCatalog>> {
+            RETURN_IF_ERROR(LoadVisible(tx, caller, key).status());
+            return ctx_.campaigns.ListCatalogs(tx, key, page.after_key, page.limit + 1);
+          }));
   for (v1::CampaignCatalog& catalog : catalogs) {
     ApplyView(view, {"catalog"}, catalog);
   }

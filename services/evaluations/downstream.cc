@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "services/common/client/downstream.h"
 #include "services/common/api/resource_name.h"
+#include "services/common/client/downstream.h"
 
 namespace kaoping::evaluations {
 namespace {

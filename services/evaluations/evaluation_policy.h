@@ -42,8 +42,9 @@ inline constexpr Rule kLeadCreators{.roles = {Role::kAssessmentTeam, Role::kRegi
                                     .system_scope = kLeadsWriteScope,
                                     .region = RegionRelation::kOwn};
 // BatchCreateLeads: pushes and the department's spreadsheet imports.
-inline constexpr Rule kLeadPushers{
-    .roles = {Role::kRegionAdmin}, .system_scope = kLeadsWriteScope, .region = RegionRelation::kOwn};
+inline constexpr Rule kLeadPushers{.roles = {Role::kRegionAdmin},
+                                   .system_scope = kLeadsWriteScope,
+                                   .region = RegionRelation::kOwn};
 // RedeemInvitationCode: the gateway only, for raters without an account.
 inline constexpr Rule kRedeemers{.system_scope = kInvitationsRedeemScope,
                                  .region = RegionRelation::kCovers};

@@ -64,14 +64,12 @@ absl::StatusOr<std::vector<StoredRecord>> EvidenceStore::List(
   if (after.has_value()) {
     params.push_back(after->first);
     params.push_back(after->second);
-    absl::StrAppend(&where, " AND (create_micros > $", params.size() - 1,
-                    " OR (create_micros = $", params.size() - 1, " AND ", id_column_, " > $",
-                    params.size(), "))");
+    absl::StrAppend(&where, " AND (create_micros > $", params.size() - 1, " OR (create_micros = $",
+                    params.size() - 1, " AND ", id_column_, " > $", params.size(), "))");
   }
   ASSIGN_OR_RETURN(db::Rows rows,
-                   tx.Query(absl::StrCat("SELECT content, revision FROM ", table_, " WHERE ",
-                                         where, " ORDER BY create_micros, ", id_column_,
-                                         " LIMIT $3"),
+                   tx.Query(absl::StrCat("SELECT content, revision FROM ", table_, " WHERE ", where,
+                                         " ORDER BY create_micros, ", id_column_, " LIMIT $3"),
                             params));
   std::vector<StoredRecord> records;
   for (const db::Row& row : rows) {

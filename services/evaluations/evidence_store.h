@@ -30,8 +30,7 @@ class EvidenceStore {
   absl::Status Insert(db::Transaction& tx, const CampaignKey& campaign,
                       const std::string& subject_id, const std::string& id, int64_t create_micros,
                       const google::protobuf::Message& record) const;
-  absl::StatusOr<std::optional<StoredRecord>> Find(db::Transaction& tx,
-                                                   const CampaignKey& campaign,
+  absl::StatusOr<std::optional<StoredRecord>> Find(db::Transaction& tx, const CampaignKey& campaign,
                                                    const std::string& subject_id,
                                                    const std::string& id) const;
   absl::Status Replace(db::Transaction& tx, const CampaignKey& campaign,

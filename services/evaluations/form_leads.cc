@@ -66,9 +66,9 @@ absl::StatusOr<std::string> FormLeads::Tick(const CampaignKey& campaign,
   v1::Lead& lead = it->second.now.lead;
   lead.set_tick_count(lead.tick_count() + 1);
   *lead.mutable_update_time() = ToProtoTimestamp(now_);
-  RETURN_IF_ERROR(ctx_.leads.AddTick(
-      tx_, campaign.region_code, LeadTick{LastSegment(lead.name()), form_id, tick.remark},
-      Micros(now_)));
+  RETURN_IF_ERROR(ctx_.leads.AddTick(tx_, campaign.region_code,
+                                     LeadTick{LastSegment(lead.name()), form_id, tick.remark},
+                                     Micros(now_)));
   return lead.name();
 }
 

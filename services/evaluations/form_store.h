@@ -14,9 +14,9 @@ namespace kaoping::evaluations {
 
 // A form's answers as stored (forms): no rater in here.
 struct StoredForm {
-  v1::Form form;        // without criterion marks, sealed fields and etag
-  std::string grades;   // one byte per criterion of the frozen catalog
-  int64_t revision = 1; // 1 when submitted, 2 once voided
+  v1::Form form;         // without criterion marks, sealed fields and etag
+  std::string grades;    // one byte per criterion of the frozen catalog
+  int64_t revision = 1;  // 1 when submitted, 2 once voided
 };
 
 // Who submitted a form (form_seals): the sealed link, apart from the answers.
@@ -47,7 +47,8 @@ class FormStore {
                                 const std::string& form_id) const;
   // Marks a form still at revision 1 voided (ABORTED otherwise), its seal
   // no longer counted.
-  absl::Status Void(db::Transaction& tx, const CampaignKey& campaign, const StoredForm& voided) const;
+  absl::Status Void(db::Transaction& tx, const CampaignKey& campaign,
+                    const StoredForm& voided) const;
 
   struct ListQuery {
     std::string subject_id;
@@ -62,8 +63,9 @@ class FormStore {
     int limit = 50;
   };
   // Ordered by submit time, then id; each with its seal.
-  absl::StatusOr<std::vector<std::pair<StoredForm, FormSeal>>> List(
-      db::Transaction& tx, const CampaignKey& campaign, const ListQuery& query) const;
+  absl::StatusOr<std::vector<std::pair<StoredForm, FormSeal>>> List(db::Transaction& tx,
+                                                                    const CampaignKey& campaign,
+                                                                    const ListQuery& query) const;
 
   // Of these paper references, those already keyed in on a counted form.
   absl::StatusOr<absl::flat_hash_set<std::string>> TakenPaperReferences(

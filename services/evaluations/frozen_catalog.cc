@@ -18,8 +18,9 @@ std::string Key(const CampaignKey& campaign, absl::string_view id) {
 }  // namespace
 
 std::string CatalogId(v1::PostTier tier, v1::Sector sector) {
-  return absl::StrCat(Lower(v1::PostTier_Name(tier)), "-",
-                      sector == v1::SECTOR_UNSPECIFIED ? "general" : Lower(v1::Sector_Name(sector)));
+  return absl::StrCat(
+      Lower(v1::PostTier_Name(tier)), "-",
+      sector == v1::SECTOR_UNSPECIFIED ? "general" : Lower(v1::Sector_Name(sector)));
 }
 
 const FrozenCatalog::Item* FrozenCatalog::FindItem(const std::string& id) const {

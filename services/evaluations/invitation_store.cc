@@ -40,8 +40,8 @@ absl::StatusOr<StoredInvitation> FromRow(const db::Row& row) {
     *stored.invitation.mutable_access_code_expire_time() = TimestampOfMicros(row[4].AsInt());
   }
   *stored.invitation.mutable_update_time() = TimestampOfMicros(row[5].AsInt());
-  stored.invitation.set_etag(ComputeEtag(stored.invitation.name(), stored.revision,
-                                         stored.invitation.create_time()));
+  stored.invitation.set_etag(
+      ComputeEtag(stored.invitation.name(), stored.revision, stored.invitation.create_time()));
   return stored;
 }
 
@@ -99,14 +99,14 @@ absl::Status InvitationStore::Insert(db::Transaction& tx, const CampaignKey& cam
         ") is already invited to ", campaign.Name()));
   }
   RETURN_IF_ERROR(
-      tx.Execute("INSERT INTO invitations (region_code, campaign_id, invitation_id, state,"
-                 " principal, rater_cadre, channel, revision, create_micros, update_micros,"
-                 " code_hash, code_expire_micros, content)"
-                 " VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, 1, $7, $7, $8, $9, $10)",
-                 {campaign.region_code, campaign.campaign_id, id, inv.rater().principal(),
-                  inv.rater().cadre(), v1::RatingChannel_Name(inv.channel()),
-                  Micros(inv.create_time()), CodeHash(stored), CodeExpiry(stored),
-                  Encode(ContentOf(inv))})
+      tx.Execute(
+            "INSERT INTO invitations (region_code, campaign_id, invitation_id, state,"
+            " principal, rater_cadre, channel, revision, create_micros, update_micros,"
+            " code_hash, code_expire_micros, content)"
+            " VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, 1, $7, $7, $8, $9, $10)",
+            {campaign.region_code, campaign.campaign_id, id, inv.rater().principal(),
+             inv.rater().cadre(), v1::RatingChannel_Name(inv.channel()), Micros(inv.create_time()),
+             CodeHash(stored), CodeExpiry(stored), Encode(ContentOf(inv))})
           .status());
   return InsertAssignments(tx, campaign, id, inv.assignments());
 }
@@ -133,8 +133,8 @@ absl::StatusOr<StoredInvitation> InvitationStore::Get(db::Transaction& tx,
                                                       const std::string& invitation_id) const {
   ASSIGN_OR_RETURN(std::optional<StoredInvitation> found, Find(tx, campaign, invitation_id));
   if (!found.has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        CampaignChildName(campaign, "invitations", invitation_id), " not found"));
+    return absl::NotFoundError(
+        absl::StrCat(CampaignChildName(campaign, "invitations", invitation_id), " not found"));
   }
   return *std::move(found);
 }
@@ -221,7 +221,8 @@ absl::StatusOr<std::vector<StoredInvitation>> InvitationStore::List(db::Transact
   std::string where = "i.region_code = $1";
   auto add = [&](absl::string_view condition, db::Value value) {
     params.push_back(std::move(value));
-    absl::StrAppend(&where, " AND ", absl::StrReplaceAll(condition, {{"$?", absl::StrCat("$", params.size())}}));
+    absl::StrAppend(&where, " AND ",
+                    absl::StrReplaceAll(condition, {{"$?", absl::StrCat("$", params.size())}}));
   };
   if (!q.campaign_id.empty()) add("i.campaign_id = $?", q.campaign_id);
   if (!q.channel.empty()) add("i.channel = $?", q.channel);
@@ -246,9 +247,8 @@ absl::StatusOr<std::vector<StoredInvitation>> InvitationStore::List(db::Transact
   if (q.after.has_value()) {
     params.push_back(q.after->first);
     params.push_back(q.after->second);
-    absl::StrAppend(&where, " AND (i.campaign_id > $", params.size() - 1,
-                    " OR (i.campaign_id = $", params.size() - 1, " AND i.invitation_id > $",
-                    params.size(), "))");
+    absl::StrAppend(&where, " AND (i.campaign_id > $", params.size() - 1, " OR (i.campaign_id = $",
+                    params.size() - 1, " AND i.invitation_id > $", params.size(), "))");
   }
   std::string columns;
   for (absl::string_view column : absl::StrSplit(kColumns, ", ")) {
@@ -366,31 +366,32 @@ absl::Status InvitationStore::SetAssignmentForm(db::Transaction& tx, const Campa
                                                 const std::string& subject_id,
                                                 const std::string& form_id) const {
   return tx
-      .Execute("UPDATE assignments SET form_id = $5 WHERE region_code = $1 AND campaign_id = $2"
-               " AND invitation_id = $3 AND subject_id = $4",
-               {campaign.region_code, campaign.campaign_id, invitation_id, subject_id,
-                form_id.empty() ? db::Value() : db::Value(form_id)})
+      .Execute(
+          "UPDATE assignments SET form_id = $5 WHERE region_code = $1 AND campaign_id = $2"
+          " AND invitation_id = $3 AND subject_id = $4",
+          {campaign.region_code, campaign.campaign_id, invitation_id, subject_id,
+           form_id.empty() ? db::Value() : db::Value(form_id)})
       .status();
 }
 
 absl::StatusOr<int64_t> InvitationStore::CountAssignments(db::Transaction& tx,
-                                                         const CampaignKey& campaign) const {
-  ASSIGN_OR_RETURN(db::Row row,
-                   tx.QueryOne("SELECT COUNT(*) FROM assignments a JOIN invitations i"
-                               " ON i.region_code = a.region_code AND i.campaign_id ="
-                               " a.campaign_id AND i.invitation_id = a.invitation_id"
-                               " WHERE a.region_code = $1 AND a.campaign_id = $2"
-                               " AND i.state = 'ACTIVE'",
-                               {campaign.region_code, campaign.campaign_id}));
+                                                          const CampaignKey& campaign) const {
+  ASSIGN_OR_RETURN(db::Row row, tx.QueryOne("SELECT COUNT(*) FROM assignments a JOIN invitations i"
+                                            " ON i.region_code = a.region_code AND i.campaign_id ="
+                                            " a.campaign_id AND i.invitation_id = a.invitation_id"
+                                            " WHERE a.region_code = $1 AND a.campaign_id = $2"
+                                            " AND i.state = 'ACTIVE'",
+                                            {campaign.region_code, campaign.campaign_id}));
   return row[0].AsInt();
 }
 
 absl::Status InvitationStore::Touch(db::Transaction& tx, const CampaignKey& campaign,
                                     const std::string& invitation_id, int64_t now_micros) const {
   return tx
-      .Execute("UPDATE invitations SET update_micros = $4 WHERE region_code = $1"
-               " AND campaign_id = $2 AND invitation_id = $3",
-               {campaign.region_code, campaign.campaign_id, invitation_id, now_micros})
+      .Execute(
+          "UPDATE invitations SET update_micros = $4 WHERE region_code = $1"
+          " AND campaign_id = $2 AND invitation_id = $3",
+          {campaign.region_code, campaign.campaign_id, invitation_id, now_micros})
       .status();
 }
 

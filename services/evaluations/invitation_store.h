@@ -46,11 +46,12 @@ class InvitationStore {
                                        const std::string& invitation_id) const;
   // The invitation of a rater's principal in a campaign, if any.
   absl::StatusOr<std::optional<std::string>> FindByPrincipal(db::Transaction& tx,
-                                                              const CampaignKey& campaign,
-                                                              const std::string& principal) const;
+                                                             const CampaignKey& campaign,
+                                                             const std::string& principal) const;
   // Campaigns (ids) a principal is invited to in a region.
-  absl::StatusOr<std::vector<std::string>> CampaignsOfPrincipal(
-      db::Transaction& tx, const std::string& region_code, const std::string& principal) const;
+  absl::StatusOr<std::vector<std::string>> CampaignsOfPrincipal(db::Transaction& tx,
+                                                                const std::string& region_code,
+                                                                const std::string& principal) const;
 
   // Replaces the invitation row (not its assignments) if still at
   // `stored.revision` (ABORTED otherwise).
@@ -58,10 +59,9 @@ class InvitationStore {
                        const StoredInvitation& stored, const StoredInvitation& updated) const;
   // Replaces the assignments by `assignments` (subject, group); those kept
   // keep their forms.
-  absl::Status ReplaceAssignments(db::Transaction& tx, const CampaignKey& campaign,
-                                  const std::string& invitation_id,
-                                  const google::protobuf::RepeatedPtrField<v1::Assignment>&
-                                      assignments) const;
+  absl::Status ReplaceAssignments(
+      db::Transaction& tx, const CampaignKey& campaign, const std::string& invitation_id,
+      const google::protobuf::RepeatedPtrField<v1::Assignment>& assignments) const;
   absl::Status DeleteAll(db::Transaction& tx, const CampaignKey& campaign) const;
 
   // The invitation holding a pending code (hash) in a region.
@@ -81,7 +81,7 @@ class InvitationStore {
     bool open_campaigns_only = false;
     std::string channel;
     std::string subject_id;
-    std::string principal;  // a rater's own
+    std::string principal;                                     // a rater's own
     std::optional<std::pair<std::string, std::string>> after;  // campaign_id, invitation_id
     int limit = 50;
   };

@@ -20,8 +20,7 @@ class Invitations {
   absl::StatusOr<v1::Invitation> CreateInvitation(const Principal& caller, AuditScope& audit,
                                                   const v1::CreateInvitationRequest& request);
   absl::StatusOr<v1::BatchCreateInvitationsResponse> BatchCreateInvitations(
-      const Principal& caller, AuditScope& audit,
-      const v1::BatchCreateInvitationsRequest& request);
+      const Principal& caller, AuditScope& audit, const v1::BatchCreateInvitationsRequest& request);
   absl::StatusOr<v1::Invitation> GetInvitation(const Principal& caller, AuditScope& audit,
                                                const v1::GetInvitationRequest& request);
   absl::StatusOr<v1::ListInvitationsResponse> ListInvitations(
@@ -30,8 +29,8 @@ class Invitations {
                                                   const v1::UpdateInvitationRequest& request);
   absl::StatusOr<v1::Invitation> RevokeInvitation(const Principal& caller, AuditScope& audit,
                                                   const v1::RevokeInvitationRequest& request);
-  absl::StatusOr<v1::Invitation> ResetInvitationCode(
-      const Principal& caller, AuditScope& audit, const v1::ResetInvitationCodeRequest& request);
+  absl::StatusOr<v1::Invitation> ResetInvitationCode(const Principal& caller, AuditScope& audit,
+                                                     const v1::ResetInvitationCodeRequest& request);
   absl::StatusOr<v1::RedeemInvitationCodeResponse> RedeemInvitationCode(
       const Principal& caller, AuditScope& audit, const v1::RedeemInvitationCodeRequest& request);
 

@@ -36,8 +36,7 @@ absl::StatusOr<StoredLead> FromRow(const db::Row& row) {
     stored.reporter = std::move(reporter);
   }
   stored.lead.set_tick_count(static_cast<int32_t>(row[3].AsInt()));
-  stored.lead.set_etag(
-      ComputeEtag(stored.lead.name(), stored.revision, stored.lead.create_time()));
+  stored.lead.set_etag(ComputeEtag(stored.lead.name(), stored.revision, stored.lead.create_time()));
   return stored;
 }
 
@@ -63,10 +62,8 @@ db::Params DerivedColumns(const v1::Lead& lead) {
   const bool form = IsFormLead(lead);
   const int64_t shown_ticks =
       form && !privacy::TicksDisclosable(lead.tick_count()) ? 0 : lead.tick_count();
-  const int64_t shown_created =
-      form ? Micros(privacy::CoarsenToDay(lead.create_time())) : created;
-  const int64_t shown_updated =
-      form ? Micros(privacy::CoarsenToDay(lead.update_time())) : updated;
+  const int64_t shown_created = form ? Micros(privacy::CoarsenToDay(lead.create_time())) : created;
+  const int64_t shown_updated = form ? Micros(privacy::CoarsenToDay(lead.update_time())) : updated;
   const v1::Severity severity = lead.has_verification() && lead.verification().has_negative_item()
                                     ? lead.verification().negative_item().severity()
                                     : lead.negative_item().severity();
@@ -108,12 +105,13 @@ absl::Status LeadStore::Insert(db::Transaction& tx, const std::string& region_co
   params.push_back(Encode(ContentOf(stored.lead)));
   params.push_back(ReporterColumn(stored));
   return tx
-      .Execute("INSERT INTO leads (region_code, lead_id, source, state, cadre_id, campaign_id,"
-               " subject_id, negative_item_id, severity, source_system, external_id, tick_count,"
-               " priority, shown_priority, create_micros, update_micros, shown_update_micros,"
-               " revision, content, reporter) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-               " $11, $12, $13, $14, $15, $16, $17, 1, $18, $19)",
-               params)
+      .Execute(
+          "INSERT INTO leads (region_code, lead_id, source, state, cadre_id, campaign_id,"
+          " subject_id, negative_item_id, severity, source_system, external_id, tick_count,"
+          " priority, shown_priority, create_micros, update_micros, shown_update_micros,"
+          " revision, content, reporter) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+          " $11, $12, $13, $14, $15, $16, $17, 1, $18, $19)",
+          params)
       .status();
 }
 
@@ -183,8 +181,8 @@ std::string LeadStore::SortKey(const StoredLead& stored, const ListQuery& q) {
     db::Params derived = DerivedColumns(lead);
     return derived[coarse ? 11 : 10].AsText();
   }
-  const int64_t updated = coarse ? Micros(privacy::CoarsenToDay(lead.update_time()))
-                                 : Micros(lead.update_time());
+  const int64_t updated =
+      coarse ? Micros(privacy::CoarsenToDay(lead.update_time())) : Micros(lead.update_time());
   return absl::StrFormat("%020d", updated);
 }
 
@@ -211,8 +209,10 @@ absl::StatusOr<std::vector<StoredLead>> LeadStore::List(db::Transaction& tx,
   }
   if (!q.system.empty()) {
     params.push_back(q.system);
-    absl::StrAppend(&where, " AND (l.state IN ('CONFIRMED', 'PARTLY_CONFIRMED')"
-                    " OR l.source_system = $", params.size(), ")");
+    absl::StrAppend(&where,
+                    " AND (l.state IN ('CONFIRMED', 'PARTLY_CONFIRMED')"
+                    " OR l.source_system = $",
+                    params.size(), ")");
   }
   std::string sort_column;
   if (q.by_priority) {
@@ -227,14 +227,13 @@ absl::StatusOr<std::vector<StoredLead>> LeadStore::List(db::Transaction& tx,
     }
     params.push_back(q.by_priority ? db::Value(q.after->first) : db::Value(after_micros));
     params.push_back(q.after->second);
-    absl::StrAppend(&where, " AND (", sort_column, " > $", params.size() - 1, " OR (",
-                    sort_column, " = $", params.size() - 1, " AND l.lead_id > $", params.size(),
-                    "))");
+    absl::StrAppend(&where, " AND (", sort_column, " > $", params.size() - 1, " OR (", sort_column,
+                    " = $", params.size() - 1, " AND l.lead_id > $", params.size(), "))");
   }
   std::string columns;
-  for (absl::string_view column : {"content", "revision", "reporter", "tick_count", "priority",
-                                   "shown_priority", "update_micros", "shown_update_micros",
-                                   "lead_id"}) {
+  for (absl::string_view column :
+       {"content", "revision", "reporter", "tick_count", "priority", "shown_priority",
+        "update_micros", "shown_update_micros", "lead_id"}) {
     absl::StrAppend(&columns, columns.empty() ? "" : ", ", "l.", column);
   }
   ASSIGN_OR_RETURN(db::Rows rows,
@@ -282,9 +281,10 @@ absl::StatusOr<std::string> LeadStore::LatestDecidedFormLead(db::Transaction& tx
 absl::Status LeadStore::AddTick(db::Transaction& tx, const std::string& region_code,
                                 const LeadTick& tick, int64_t now_micros) const {
   return tx
-      .Execute("INSERT INTO lead_ticks (region_code, lead_id, form_id, remark, counted,"
-               " tick_micros) VALUES ($1, $2, $3, $4, 1, $5)",
-               {region_code, tick.lead_id, tick.form_id, tick.remark, now_micros})
+      .Execute(
+          "INSERT INTO lead_ticks (region_code, lead_id, form_id, remark, counted,"
+          " tick_micros) VALUES ($1, $2, $3, $4, 1, $5)",
+          {region_code, tick.lead_id, tick.form_id, tick.remark, now_micros})
       .status();
 }
 
@@ -299,13 +299,12 @@ absl::StatusOr<std::vector<LeadTick>> LeadStore::Ticks(
   for (const std::string& id : lead_ids) {
     params.push_back(id);
   }
-  ASSIGN_OR_RETURN(
-      db::Rows rows,
-      tx.Query(absl::StrCat("SELECT lead_id, form_id, remark FROM lead_ticks"
-                            " WHERE region_code = $1 AND counted = 1 AND lead_id IN (",
-                            Placeholders(2, static_cast<int>(lead_ids.size())),
-                            ") ORDER BY lead_id, tick_micros, form_id"),
-               params));
+  ASSIGN_OR_RETURN(db::Rows rows,
+                   tx.Query(absl::StrCat("SELECT lead_id, form_id, remark FROM lead_ticks"
+                                         " WHERE region_code = $1 AND counted = 1 AND lead_id IN (",
+                                         Placeholders(2, static_cast<int>(lead_ids.size())),
+                                         ") ORDER BY lead_id, tick_micros, form_id"),
+                            params));
   for (const db::Row& row : rows) {
     ticks.push_back({row[0].AsText(), row[1].AsText(), row[2].AsText()});
   }

@@ -33,24 +33,25 @@ int64_t DisplayEnd(const v1::PublicNotice& notice) {
 
 absl::Status NoticeStore::Insert(db::Transaction& tx, const std::string& region_code,
                                  const v1::PublicNotice& notice) const {
-  ASSIGN_OR_RETURN(db::Rows taken,
-                   tx.Query("SELECT notice_id FROM public_notices WHERE region_code = $1"
-                            " AND (notice_id = $2 OR campaign_id = $3)",
-                            {region_code, LastSegment(notice.name()),
-                             LastSegment(notice.campaign())}));
+  ASSIGN_OR_RETURN(
+      db::Rows taken,
+      tx.Query("SELECT notice_id FROM public_notices WHERE region_code = $1"
+               " AND (notice_id = $2 OR campaign_id = $3)",
+               {region_code, LastSegment(notice.name()), LastSegment(notice.campaign())}));
   if (!taken.empty()) {
     return absl::AlreadyExistsError(
-        absl::StrCat(notice.campaign(), " already has a public notice: ",
-                     RegionName(region_code), "/publicNotices/", taken[0][0].AsText()));
+        absl::StrCat(notice.campaign(), " already has a public notice: ", RegionName(region_code),
+                     "/publicNotices/", taken[0][0].AsText()));
   }
   return tx
-      .Execute("INSERT INTO public_notices (region_code, notice_id, campaign_id, state,"
-               " publish_micros, display_end_micros, revision, content)"
-               " VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
-               {region_code, LastSegment(notice.name()), LastSegment(notice.campaign()),
-                v1::PublicNotice::State_Name(notice.state()),
-                notice.has_publish_time() ? Micros(notice.publish_time()) : int64_t{0},
-                DisplayEnd(notice), Encode(ContentOf(notice))})
+      .Execute(
+          "INSERT INTO public_notices (region_code, notice_id, campaign_id, state,"
+          " publish_micros, display_end_micros, revision, content)"
+          " VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+          {region_code, LastSegment(notice.name()), LastSegment(notice.campaign()),
+           v1::PublicNotice::State_Name(notice.state()),
+           notice.has_publish_time() ? Micros(notice.publish_time()) : int64_t{0},
+           DisplayEnd(notice), Encode(ContentOf(notice))})
       .status();
 }
 
@@ -84,13 +85,13 @@ absl::Status NoticeStore::Replace(db::Transaction& tx, const std::string& region
                                   const v1::PublicNotice& updated) const {
   ASSIGN_OR_RETURN(
       int64_t changed,
-      tx.Execute("UPDATE public_notices SET state = $3, publish_micros = $4,"
-                 " display_end_micros = $5, revision = revision + 1, content = $6"
-                 " WHERE region_code = $1 AND notice_id = $2 AND revision = $7",
-                 {region_code, LastSegment(updated.name()),
-                  v1::PublicNotice::State_Name(updated.state()),
-                  updated.has_publish_time() ? Micros(updated.publish_time()) : int64_t{0},
-                  DisplayEnd(updated), Encode(ContentOf(updated)), stored.revision}));
+      tx.Execute(
+          "UPDATE public_notices SET state = $3, publish_micros = $4,"
+          " display_end_micros = $5, revision = revision + 1, content = $6"
+          " WHERE region_code = $1 AND notice_id = $2 AND revision = $7",
+          {region_code, LastSegment(updated.name()), v1::PublicNotice::State_Name(updated.state()),
+           updated.has_publish_time() ? Micros(updated.publish_time()) : int64_t{0},
+           DisplayEnd(updated), Encode(ContentOf(updated)), stored.revision}));
   return ChangedConcurrently(changed, updated.name());
 }
 
@@ -128,12 +129,12 @@ absl::StatusOr<std::vector<StoredNotice>> NoticeStore::List(db::Transaction& tx,
                     " AND (region_code > $", n + 2, " OR (region_code = $", n + 2,
                     " AND notice_id > $", n + 3, "))))");
   }
-  ASSIGN_OR_RETURN(db::Rows rows,
-                   tx.Query(absl::StrCat("SELECT content, revision FROM public_notices WHERE ",
-                                         where,
-                                         " ORDER BY publish_micros DESC, region_code, notice_id"
-                                         " LIMIT $2"),
-                            params));
+  ASSIGN_OR_RETURN(
+      db::Rows rows,
+      tx.Query(absl::StrCat("SELECT content, revision FROM public_notices WHERE ", where,
+                            " ORDER BY publish_micros DESC, region_code, notice_id"
+                            " LIMIT $2"),
+               params));
   std::vector<StoredNotice> notices;
   for (const db::Row& row : rows) {
     ASSIGN_OR_RETURN(StoredNotice stored, FromRow(row));

@@ -105,8 +105,7 @@ absl::StatusOr<std::vector<absl::Status>> Profiles::RefreshEach(
 
 absl::StatusOr<v1::CampaignCatalog> Profiles::FreezeCatalog(absl::string_view token,
                                                             const CampaignKey& campaign,
-                                                            absl::CivilDay day,
-                                                            v1::PostTier tier,
+                                                            absl::CivilDay day, v1::PostTier tier,
                                                             v1::Sector sector) const {
   if (tier == v1::POST_TIER_UNSPECIFIED) {
     return absl::FailedPreconditionError(
@@ -117,15 +116,13 @@ absl::StatusOr<v1::CampaignCatalog> Profiles::FreezeCatalog(absl::string_view to
   request.set_post_tier(tier);
   request.set_sector(sector);
   *request.mutable_date() = CivilDayToDate(day);
-  absl::StatusOr<v1::ResolvedCatalog> resolved =
-      ctx_.downstream.catalogs->Resolve(token, request);
+  absl::StatusOr<v1::ResolvedCatalog> resolved = ctx_.downstream.catalogs->Resolve(token, request);
   if (!resolved.ok()) {
     if (resolved.status().code() == absl::StatusCode::kFailedPrecondition) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("no published catalog effective on ", FormatDay(day), " for ",
-                       v1::PostTier_Name(tier), "/",
-                       sector == v1::SECTOR_UNSPECIFIED ? "no sector" : v1::Sector_Name(sector),
-                       " (", resolved.status().message(), ")"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no published catalog effective on ", FormatDay(day), " for ", v1::PostTier_Name(tier),
+          "/", sector == v1::SECTOR_UNSPECIFIED ? "no sector" : v1::Sector_Name(sector), " (",
+          resolved.status().message(), ")"));
     }
     return resolved.status();
   }

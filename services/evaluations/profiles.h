@@ -35,14 +35,13 @@ class Profiles {
   // The same, one status per subject (rows of a batch); `fields[i]` names
   // subject i in its error. A failure to reach results fails the whole.
   absl::StatusOr<std::vector<absl::Status>> RefreshEach(
-      absl::string_view token, const std::string& region_code,
-      std::vector<StoredSubject*> subjects, const std::vector<std::string>& fields) const;
+      absl::string_view token, const std::string& region_code, std::vector<StoredSubject*> subjects,
+      const std::vector<std::string>& fields) const;
 
   // The catalog of (tier, sector) on `day`, frozen for the campaign (not yet stored).
   absl::StatusOr<v1::CampaignCatalog> FreezeCatalog(absl::string_view token,
-                                                    const CampaignKey& campaign,
-                                                    absl::CivilDay day, v1::PostTier tier,
-                                                    v1::Sector sector) const;
+                                                    const CampaignKey& campaign, absl::CivilDay day,
+                                                    v1::PostTier tier, v1::Sector sector) const;
 
  private:
   // Unit display names, read once per unit.

@@ -46,11 +46,11 @@ absl::Status SubjectStore::Insert(db::Transaction& tx, const CampaignKey& campai
                             {campaign.region_code, campaign.campaign_id, LastSegment(s.cadre()),
                              LastSegment(s.name())}));
   if (!taken.empty()) {
-    return absl::AlreadyExistsError(
-        taken[0][0].AsText() == LastSegment(s.name())
-            ? absl::StrCat(s.name(), " already exists")
-            : absl::StrCat("subject.cadre: ", s.cadre(), " is already a subject of ",
-                           campaign.Name()));
+    return absl::AlreadyExistsError(taken[0][0].AsText() == LastSegment(s.name())
+                                        ? absl::StrCat(s.name(), " already exists")
+                                        : absl::StrCat("subject.cadre: ", s.cadre(),
+                                                       " is already a subject of ",
+                                                       campaign.Name()));
   }
   return tx
       .Execute(
@@ -114,9 +114,10 @@ absl::Status SubjectStore::Delete(db::Transaction& tx, const CampaignKey& campai
                              {campaign.region_code, campaign.campaign_id, subject_id})
                       .status());
   return tx
-      .Execute("DELETE FROM subjects WHERE region_code = $1 AND campaign_id = $2"
-               " AND subject_id = $3",
-               {campaign.region_code, campaign.campaign_id, subject_id})
+      .Execute(
+          "DELETE FROM subjects WHERE region_code = $1 AND campaign_id = $2"
+          " AND subject_id = $3",
+          {campaign.region_code, campaign.campaign_id, subject_id})
       .status();
 }
 
@@ -201,8 +202,7 @@ absl::StatusOr<bool> SubjectStore::HasSubjectInUnits(db::Transaction& tx,
                                                      const CampaignKey& campaign,
                                                      const std::string& unit_or_every) const {
   db::Params params = {campaign.region_code, campaign.campaign_id};
-  std::string sql =
-      "SELECT 1 FROM subjects WHERE region_code = $1 AND campaign_id = $2";
+  std::string sql = "SELECT 1 FROM subjects WHERE region_code = $1 AND campaign_id = $2";
   if (unit_or_every != "*") {
     params.push_back(unit_or_every);
     sql += " AND unit = $3";
@@ -213,10 +213,9 @@ absl::StatusOr<bool> SubjectStore::HasSubjectInUnits(db::Transaction& tx,
 
 absl::StatusOr<std::optional<std::string>> SubjectStore::SubjectOfCadre(
     db::Transaction& tx, const CampaignKey& campaign, const std::string& cadre_id) const {
-  ASSIGN_OR_RETURN(db::Rows rows,
-                   tx.Query("SELECT subject_id FROM subjects WHERE region_code = $1"
-                            " AND campaign_id = $2 AND cadre_id = $3",
-                            {campaign.region_code, campaign.campaign_id, cadre_id}));
+  ASSIGN_OR_RETURN(db::Rows rows, tx.Query("SELECT subject_id FROM subjects WHERE region_code = $1"
+                                           " AND campaign_id = $2 AND cadre_id = $3",
+                                           {campaign.region_code, campaign.campaign_id, cadre_id}));
   if (rows.empty()) {
     return std::optional<std::string>();
   }

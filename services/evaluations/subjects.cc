@@ -105,20 +105,19 @@ absl::StatusOr<Subjects::Prepared> Subjects::Prepare(const Principal& caller,
                                                      const std::vector<std::string>& ids,
                                                      const std::vector<std::string>& fields) const {
   Prepared prepared;
-  ASSIGN_OR_RETURN(prepared.campaign,
-                   db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
-                                        [&](db::Transaction& tx) {
-                                          return ctx_.campaigns.Get(tx, key);
-                                        }));
+  ASSIGN_OR_RETURN(prepared.campaign, db::RunInTransaction(*ctx_.deps.db, db::Access::kReadOnly,
+                                                           [&](db::Transaction& tx) {
+                                                             return ctx_.campaigns.Get(tx, key);
+                                                           }));
   RETURN_IF_ERROR(RequireDraftOrOpen(prepared.campaign.campaign));
   std::vector<StoredSubject*> to_read;
   std::vector<std::string> cadre_fields;
   prepared.rows.resize(given.size());
   prepared.statuses.resize(given.size());
   for (size_t i = 0; i < given.size(); ++i) {
-    absl::StatusOr<StoredSubject> row = NewSubject(
-        fields[i], *given[i], given.size() == 1 ? "subject_id" : fields[i], ids[i], key,
-        ctx_.Now());
+    absl::StatusOr<StoredSubject> row =
+        NewSubject(fields[i], *given[i], given.size() == 1 ? "subject_id" : fields[i], ids[i], key,
+                   ctx_.Now());
     if (!row.ok()) {
       prepared.statuses[i] = row.status();
       continue;
@@ -133,9 +132,9 @@ absl::StatusOr<Subjects::Prepared> Subjects::Prepare(const Principal& caller,
       read_rows.push_back(i);
     }
   }
-  ASSIGN_OR_RETURN(std::vector<absl::Status> read,
-                   Profiles(ctx_).RefreshEach(caller.bearer_token, key.region_code, to_read,
-                                              cadre_fields));
+  ASSIGN_OR_RETURN(
+      std::vector<absl::Status> read,
+      Profiles(ctx_).RefreshEach(caller.bearer_token, key.region_code, to_read, cadre_fields));
   for (size_t j = 0; j < read.size(); ++j) {
     if (!read[j].ok()) {
       prepared.statuses[read_rows[j]] = read[j];
@@ -187,8 +186,7 @@ absl::Status Subjects::Write(db::Transaction& tx, const CampaignKey& key,
                              Prepared& prepared) const {
   ASSIGN_OR_RETURN(StoredCampaign current, ctx_.campaigns.Get(tx, key));
   if (current.campaign.state() != prepared.campaign.campaign.state()) {
-    return absl::AbortedError(
-        absl::StrCat(key.Name(), " changed state meanwhile; try again"));
+    return absl::AbortedError(absl::StrCat(key.Name(), " changed state meanwhile; try again"));
   }
   for (auto& [id, catalog] : prepared.new_catalogs) {
     ASSIGN_OR_RETURN(std::optional<v1::CampaignCatalog> existing,
@@ -226,22 +224,22 @@ absl::StatusOr<v1::Subject> Subjects::CreateSubject(const Principal& caller, Aud
                                                     const v1::CreateSubjectRequest& request) {
   ASSIGN_OR_RETURN(CampaignKey key, ParseCampaign("parent", request.parent()));
   RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  ASSIGN_OR_RETURN(Prepared prepared, Prepare(caller, key, {&request.subject()},
-                                              {request.subject_id()}, {"subject"}));
+  ASSIGN_OR_RETURN(Prepared prepared,
+                   Prepare(caller, key, {&request.subject()}, {request.subject_id()}, {"subject"}));
   RETURN_IF_ERROR(prepared.statuses[0]);
   if (request.validate_only()) {
     audit.NothingWritten();
     return prepared.rows[0]->subject;
   }
-  return IdempotentCreate(
-      *ctx_.deps.db, *ctx_.deps.idempotency, audit, request, request.request_id(), NoSecrets(),
-      [&](db::Transaction& tx) -> absl::StatusOr<v1::Subject> {
-        Prepared attempt = prepared;
-        RETURN_IF_ERROR(Write(tx, key, attempt));
-        RETURN_IF_ERROR(attempt.statuses[0]);
-        RETURN_IF_ERROR(audit.Record(tx));
-        return attempt.rows[0]->subject;
-      });
+  return IdempotentCreate(*ctx_.deps.db, *ctx_.deps.idempotency, audit, request,
+                          request.request_id(), NoSecrets(),
+                          [&](db::Transaction& tx) -> absl::StatusOr<v1::Subject> {
+                            Prepared attempt = prepared;
+                            RETURN_IF_ERROR(Write(tx, key, attempt));
+                            RETURN_IF_ERROR(attempt.statuses[0]);
+                            RETURN_IF_ERROR(audit.Record(tx));
+                            return attempt.rows[0]->subject;
+                          });
 }
 
 absl::StatusOr<v1::BatchCreateSubjectsResponse> Subjects::BatchCreateSubjects(
@@ -312,19 +310,19 @@ void Subjects::Trim(const Principal& caller, const std::string& region_code,
 absl::StatusOr<v1::Subject> Subjects::GetSubject(const Principal& caller, AuditScope&,
                                                  const v1::GetSubjectRequest& request) {
   ASSIGN_OR_RETURN(CampaignChild id, ParseCampaignChild("name", request.name(), kSubjectPattern));
-  ASSIGN_OR_RETURN(StoredSubject stored,
-                   db::RunInTransaction(
-                       *ctx_.deps.db, db::Access::kReadOnly,
-                       [&](db::Transaction& tx) -> absl::StatusOr<StoredSubject> {
-                         ASSIGN_OR_RETURN(StoredSubject s,
-                                          ctx_.subjects.Get(tx, id.campaign, id.id));
-                         ASSIGN_OR_RETURN(bool visible,
-                                          access_.CanSeeSubject(tx, caller, id.campaign, s.subject));
-                         if (!visible) {
-                           return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
-                         }
-                         return s;
-                       }));
+  ASSIGN_OR_RETURN(
+      StoredSubject stored,
+      db::RunInTransaction(
+          *ctx_.deps.db, db::Access::kReadOnly,
+          [&](db::Transaction& tx) -> absl::StatusOr<StoredSubject> {
+            ASSIGN_OR_RETURN(StoredSubject s, ctx_.subjects.Get(tx, id.campaign, id.id));
+            ASSIGN_OR_RETURN(bool visible,
+                             access_.CanSeeSubject(tx, caller, id.campaign, s.subject));
+            if (!visible) {
+              return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
+            }
+            return s;
+          }));
   Trim(caller, id.campaign.region_code, stored.subject);
   return std::move(stored.subject);
 }
@@ -361,7 +359,8 @@ absl::StatusOr<v1::ListSubjectsResponse> Subjects::ListSubjects(
   ASSIGN_OR_RETURN(
       Scanned scanned,
       db::RunInTransaction(
-          *ctx_.deps.db, db::Access::kReadOnly, [&](db::Transaction& tx) -> absl::StatusOr<Scanned> {
+          *ctx_.deps.db, db::Access::kReadOnly,
+          [&](db::Transaction& tx) -> absl::StatusOr<Scanned> {
             ASSIGN_OR_RETURN(std::vector<StoredSubject> rows, ctx_.subjects.List(tx, key, query));
             Scanned out;
             for (StoredSubject& s : rows) {
@@ -388,8 +387,7 @@ absl::StatusOr<v1::Subject> Subjects::UpdateSubject(const Principal&, AuditScope
   ASSIGN_OR_RETURN(CampaignChild id,
                    ParseCampaignChild("subject.name", patch.name(), kSubjectPattern));
   ASSIGN_OR_RETURN(auto paths, ResolveUpdateMask(request.update_mask(), patch, UpdatablePaths()));
-  RETURN_IF_ERROR(
-      ValidateProfile("subject", patch, PathScope{id.campaign.region_code, "", ""}));
+  RETURN_IF_ERROR(ValidateProfile("subject", patch, PathScope{id.campaign.region_code, "", ""}));
   std::vector<std::string> sorted(paths.begin(), paths.end());
   std::sort(sorted.begin(), sorted.end());
   return db::RunInTransaction(

@@ -25,8 +25,7 @@ class Subjects {
       const Principal& caller, AuditScope& audit, const v1::BatchCreateSubjectsRequest& request);
   absl::StatusOr<v1::Subject> GetSubject(const Principal& caller, AuditScope& audit,
                                          const v1::GetSubjectRequest& request);
-  absl::StatusOr<v1::ListSubjectsResponse> ListSubjects(const Principal& caller,
-                                                        AuditScope& audit,
+  absl::StatusOr<v1::ListSubjectsResponse> ListSubjects(const Principal& caller, AuditScope& audit,
                                                         const v1::ListSubjectsRequest& request);
   absl::StatusOr<v1::Subject> UpdateSubject(const Principal& caller, AuditScope& audit,
                                             const v1::UpdateSubjectRequest& request);
