@@ -1,5 +1,7 @@
 #include "services/evaluations/form_leads.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/api/resource_meta.h"
 #include "services/common/status_macros.h"
@@ -70,6 +72,19 @@ absl::StatusOr<std::string> FormLeads::Tick(const CampaignKey& campaign,
                                      LeadTick{LastSegment(lead.name()), form_id, tick.remark},
                                      Micros(now_)));
   return lead.name();
+}
+
+absl::Status FormLeads::Untick(const std::string& region_code, const std::string& form_id) {
+  ASSIGN_OR_RETURN(std::vector<std::string> lead_ids,
+                   ctx_.leads.UncountTicksOfForm(tx_, region_code, form_id));
+  for (const std::string& lead_id : lead_ids) {
+    ASSIGN_OR_RETURN(StoredLead stored, ctx_.leads.Get(tx_, region_code, lead_id));
+    StoredLead updated = stored;
+    updated.lead.set_tick_count(std::max(0, stored.lead.tick_count() - 1));
+    *updated.lead.mutable_update_time() = ToProtoTimestamp(now_);
+    RETURN_IF_ERROR(ctx_.leads.Replace(tx_, region_code, stored, updated));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status FormLeads::Flush() {

@@ -25,6 +25,9 @@ class FormLeads {
   absl::StatusOr<std::string> Tick(const CampaignKey& campaign, const std::string& subject_id,
                                    const FrozenCatalog& catalog, const TickedItem& tick,
                                    const std::string& form_id);
+  // Takes a voided form's ticks off the leads still undecided (OPEN,
+  // VERIFYING), written at once; decided leads keep what they were decided on.
+  absl::Status Untick(const std::string& region_code, const std::string& form_id);
   // Writes the leads the ticks opened or joined.
   absl::Status Flush();
 

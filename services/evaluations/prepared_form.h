@@ -30,6 +30,7 @@ struct PreparedForm {
   std::string rater_principal;
   std::string transcriber;
   std::string paper_reference;
+  v1::RaterGroup rater_group = v1::RATER_GROUP_UNSPECIFIED;  // from the assignment
   v1::RatingChannel channel = v1::RATING_CHANNEL_UNSPECIFIED;
   std::string grades;  // one byte per catalog criterion; 0 = cannot judge
   v1::Grade overall = v1::GRADE_UNSPECIFIED;
