@@ -434,6 +434,48 @@ TEST_P(FormsTest, PaperSlipsAreKeyedInRowByRowAndOnce) {
   EXPECT_TRUE(absl::StartsWith(refused.status().message(), "forms")) << refused.status();
 }
 
+TEST_P(FormsTest, RaterWithoutAnAccountSubmitsThroughTheirCodeAndPagesThroughTheirForms) {
+  v1::CreateInvitationRequest coded = InvitationRequest(campaign_);
+  coded.mutable_invitation()->mutable_rater()->clear_principal();
+  coded.mutable_invitation()->mutable_rater()->set_display_name("王五-服务对象");
+  v1::Assignment* s2 = coded.mutable_invitation()->add_assignments();
+  s2->set_subject(campaign_ + "/subjects/s2");
+  s2->set_rater_group(v1::PUBLIC);
+  absl::StatusOr<v1::Invitation> invitation = Invite(coded);
+  ASSERT_TRUE(invitation.ok()) << invitation.status();
+  // The `sub` the gateway puts in the token of a redeemed code.
+  const Principal code_rater = Person("invitation:" + invitation->name(), Role::kRater);
+  for (const char* subject : {"s1", "s2"}) {
+    v1::SubmitFormRequest request = Request(absl::StrCat("code-", subject));
+    request.mutable_form()->set_subject(absl::StrCat(campaign_, "/subjects/", subject));
+    absl::StatusOr<v1::Form> form = Submit(code_rater, request);
+    ASSERT_TRUE(form.ok()) << form.status();
+    EXPECT_EQ(form->invitation(), invitation->name());
+    clock_.Advance(absl::Seconds(1));
+  }
+  ASSERT_TRUE(Submit(rater_, Request("named")).ok());  // someone else's form
+  EXPECT_FALSE(absl::StrContains(Dump("forms"), "王五"));
+
+  v1::ListFormsRequest page;
+  page.set_page_size(1);
+  absl::StatusOr<v1::ListFormsResponse> first = List(code_rater, page);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->forms_size(), 1);
+  EXPECT_EQ(first->forms(0).subject(), campaign_ + "/subjects/s1");
+  ASSERT_FALSE(first->next_page_token().empty());
+  page.set_page_token(first->next_page_token());
+  absl::StatusOr<v1::ListFormsResponse> second = List(code_rater, page);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->forms_size(), 1);
+  EXPECT_EQ(second->forms(0).subject(), campaign_ + "/subjects/s2");
+  EXPECT_EQ(second->forms(0).rater_group(), v1::PUBLIC);
+  EXPECT_TRUE(second->next_page_token().empty());
+  v1::ListFormsRequest other_filter = page;
+  other_filter.set_subject(campaign_ + "/subjects/s1");  // the token was for another query
+  EXPECT_EQ(List(code_rater, other_filter).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(List(team_, {})->forms_size(), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FormsTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const ::testing::TestParamInfo<StoreKind>& info) {
