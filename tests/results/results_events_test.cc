@@ -66,10 +66,9 @@ class ResultsEventsTest : public ResultsServiceTest {
   // As OutboxRelay publishes: the region registered, then the event on the
   // region's stream of `service`.
   void Publish(const v1::Event& event, const std::string& service = "appraisals") {
-    ASSERT_TRUE(redis_
-                    ->Command({"SADD", privacy::EventRegionRegistryKey(service),
-                               event.region_code()})
-                    .ok());
+    ASSERT_TRUE(
+        redis_->Command({"SADD", privacy::EventRegionRegistryKey(service), event.region_code()})
+            .ok());
     ASSERT_TRUE(redis_
                     ->Command({"XADD", privacy::EventStreamKey(service, event.region_code()), "*",
                                "id", event.id(), "type", event.type(), "region",
