@@ -10,8 +10,8 @@ namespace kaoping::evaluations {
 
 // Leads (问题线索) and their verification (核实甄别) by the assessment team:
 // OPEN → VERIFYING → CONFIRMED, PARTLY_CONFIRMED or UNFOUNDED, final.
-// So far only the verification: creating leads by hand or push, reading,
-// listing and updating them are not written yet (README.md).
+// So far reading one lead and the verification: creating leads by hand or
+// push, listing and updating them are not written yet (README.md).
 class Leads {
  public:
   explicit Leads(Context& context) : ctx_(context) {}
@@ -20,6 +20,9 @@ class Leads {
                                                  const v1::StartLeadVerificationRequest& request);
   absl::StatusOr<v1::Lead> VerifyLead(const Principal& caller, AuditScope& audit,
                                       const v1::VerifyLeadRequest& request);
+
+  absl::StatusOr<v1::Lead> GetLead(const Principal& caller, AuditScope& audit,
+                                   const v1::GetLeadRequest& request);
 
  private:
   // The lead about to change: etag current, the caller the county's team.

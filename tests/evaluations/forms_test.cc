@@ -553,6 +553,62 @@ TEST_P(FormsTest, TheTeamVerifiesAFormLeadOnceAndLaterTicksOpenANewOne) {
   EXPECT_EQ(LeadTicks(later->leads(0)), 1);
 }
 
+TEST_P(FormsTest, FormLeadsAreReadInFullByTheTeamRedactedByOthersAfterClosing) {
+  absl::StatusOr<v1::Form> form = Submit(rater_, Request("read-lead"));
+  ASSERT_TRUE(form.ok()) << form.status();
+  const std::string name = form->leads(0);
+  Leads leads(*context_);
+  auto get = [&](const Principal& who) {
+    v1::GetLeadRequest request;
+    request.set_name(name);
+    auto scope = Scope(who, "GetLead", name);
+    return leads.GetLead(who, *scope, request);
+  };
+  Principal discipline;
+  discipline.subject = "discipline-system";
+  discipline.roles = RoleSet{Role::kSystem};
+  discipline.scopes = {"leads:read"};
+  discipline.region_prefixes = {kRegion};
+
+  for (const Principal* reader : {&team_, &auditor_}) {
+    absl::StatusOr<v1::Lead> full = get(*reader);
+    ASSERT_TRUE(full.ok()) << full.status();
+    EXPECT_EQ(full->tick_count(), 1);
+    ASSERT_EQ(full->remarks_size(), 1);
+    EXPECT_EQ(full->remarks(0), "会上表态多、落实少");
+    ASSERT_EQ(full->forms_size(), 1);
+    EXPECT_EQ(full->forms(0), form->name());
+  }
+  // While the campaign is OPEN nobody else sees a FORM lead at all.
+  Principal cadre = Person("cadre-s1", Role::kCadre);
+  cadre.cadre = absl::StrCat("regions/", kRegion, "/cadres/s1");
+  for (const Principal& outsider : {admin_, discipline, rater_, cadre}) {
+    EXPECT_EQ(get(outsider).status().code(), absl::StatusCode::kNotFound) << outsider.subject;
+  }
+  ASSERT_TRUE(Close(campaign_).ok());
+  absl::StatusOr<v1::Lead> redacted = get(admin_);
+  ASSERT_TRUE(redacted.ok()) << redacted.status();
+  EXPECT_EQ(redacted->tick_count(), 0);  // one tick: below 3, hidden
+  EXPECT_TRUE(redacted->ticks_suppressed());
+  EXPECT_EQ(redacted->remarks_size(), 0);
+  EXPECT_EQ(redacted->forms_size(), 0);
+  EXPECT_EQ(redacted->create_time().seconds() % 86400, 16 * 3600);          // 00:00 CST
+  EXPECT_EQ(get(discipline).status().code(), absl::StatusCode::kNotFound);  // not verified
+
+  v1::VerifyLeadRequest verdict;
+  verdict.set_name(name);
+  verdict.set_outcome(v1::Verification::CONFIRMED);
+  verdict.mutable_verification()->set_findings("属实");
+  verdict.mutable_verification()->set_negative_item_id("loyalty-n1");
+  auto scope = Scope(team_, "VerifyLead", name);
+  ASSERT_TRUE(leads.VerifyLead(team_, *scope, verdict).ok());
+  absl::StatusOr<v1::Lead> pushed = get(discipline);
+  ASSERT_TRUE(pushed.ok()) << pushed.status();
+  EXPECT_EQ(pushed->state(), v1::Lead::CONFIRMED);
+  EXPECT_EQ(pushed->verification().verifiers_size(), 0);
+  EXPECT_EQ(get(rater_).status().code(), absl::StatusCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FormsTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const ::testing::TestParamInfo<StoreKind>& info) {
