@@ -46,7 +46,7 @@ absl::StatusOr<v1::Form> Forms::Readable(db::Transaction& tx, const Principal& c
   }
   if (with_marks) {
     ASSIGN_OR_RETURN(std::shared_ptr<const FrozenCatalog> catalog,
-                     CatalogOfSubject(tx, key, LastSegment(form.subject())));
+                     CatalogOfSubject(ctx_, tx, key, LastSegment(form.subject())));
     FillCriterionMarks(*catalog, stored.grades, form);
   }
   form.set_state(stored.revision > 1 ? v1::Form::VOIDED : v1::Form::SUBMITTED);

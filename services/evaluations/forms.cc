@@ -106,30 +106,30 @@ absl::Status LockAssignment(db::Transaction& tx, const CampaignKey& key,
                      absl::StrCat(key.campaign_id, "/", invitation_id, "/", subject_id));
 }
 
-absl::StatusOr<std::shared_ptr<const FrozenCatalog>> Forms::CatalogOfSubject(
-    db::Transaction& tx, const CampaignKey& key, const std::string& subject_id) const {
-  std::string catalog_id = ctx_.catalogs.SubjectCatalog(key, subject_id);
+absl::StatusOr<std::shared_ptr<const FrozenCatalog>> CatalogOfSubject(
+    const Context& ctx, db::Transaction& tx, const CampaignKey& key,
+    const std::string& subject_id) {
+  std::string catalog_id = ctx.catalogs.SubjectCatalog(key, subject_id);
   if (catalog_id.empty()) {
-    ASSIGN_OR_RETURN(std::optional<std::string> found,
-                     ctx_.subjects.CatalogOf(tx, key, subject_id));
+    ASSIGN_OR_RETURN(std::optional<std::string> found, ctx.subjects.CatalogOf(tx, key, subject_id));
     if (!found.has_value() || found->empty()) {
       return absl::FailedPreconditionError(
           absl::StrCat(SubjectName(key, subject_id), " has no frozen catalog"));
     }
     catalog_id = *found;
-    ctx_.catalogs.PutSubject(key, subject_id, catalog_id);
+    ctx.catalogs.PutSubject(key, subject_id, catalog_id);
   }
-  if (std::shared_ptr<const FrozenCatalog> cached = ctx_.catalogs.Find(key, catalog_id)) {
+  if (std::shared_ptr<const FrozenCatalog> cached = ctx.catalogs.Find(key, catalog_id)) {
     return cached;
   }
   ASSIGN_OR_RETURN(std::optional<v1::CampaignCatalog> stored,
-                   ctx_.campaigns.FindCatalog(tx, key, catalog_id));
+                   ctx.campaigns.FindCatalog(tx, key, catalog_id));
   if (!stored.has_value()) {
     return absl::DataLossError(
         absl::StrCat(CampaignChildName(key, "catalogs", catalog_id), " is missing"));
   }
   std::shared_ptr<const FrozenCatalog> catalog = Index(catalog_id, *std::move(stored));
-  ctx_.catalogs.Put(key, catalog);
+  ctx.catalogs.Put(key, catalog);
   return catalog;
 }
 
@@ -194,7 +194,7 @@ absl::StatusOr<PreparedForm> Forms::Prepare(db::Transaction& tx, const Principal
   v1::RaterGroup group = v1::RATER_GROUP_UNSPECIFIED;
   v1::RaterGroup_Parse(assignment[0].rater_group, &group);
   p.rater_group = group;
-  ASSIGN_OR_RETURN(p.catalog, CatalogOfSubject(tx, key, p.subject_id));
+  ASSIGN_OR_RETURN(p.catalog, CatalogOfSubject(ctx_, tx, key, p.subject_id));
   RETURN_IF_ERROR(PrepareAnswers(given, p));
   if (p.channel == v1::RATING_CHANNEL_UNSPECIFIED) {
     p.channel = invitation->invitation.channel();

@@ -51,9 +51,6 @@ class Forms {
   // form as its submitter reads it.
   absl::StatusOr<v1::Form> Write(db::Transaction& tx, FormLeads& leads,
                                  const PreparedForm& prepared) const;
-  // The catalog a subject's forms use (cached: frozen catalogs never change).
-  absl::StatusOr<std::shared_ptr<const FrozenCatalog>> CatalogOfSubject(
-      db::Transaction& tx, const CampaignKey& key, const std::string& subject_id) const;
   // A stored form as `caller` may read it (NOT_FOUND when not at all).
   absl::StatusOr<v1::Form> Readable(db::Transaction& tx, const Principal& caller,
                                     const CampaignKey& key, StoredForm stored, const FormSeal& seal,
@@ -62,6 +59,11 @@ class Forms {
   Context& ctx_;
   Access access_;
 };
+
+// The catalog a subject's forms and leads use (cached: frozen catalogs
+// never change); FAILED_PRECONDITION while the subject has none (DRAFT).
+absl::StatusOr<std::shared_ptr<const FrozenCatalog>> CatalogOfSubject(
+    const Context& ctx, db::Transaction& tx, const CampaignKey& key, const std::string& subject_id);
 
 // The lock that keeps one form per (invitation, subject): SubmitForm,
 // BatchSubmitForms and VoidForm take it before reading the assignment.

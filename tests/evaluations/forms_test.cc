@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "services/evaluations/leads.h"
 #include "tests/evaluations/domain_fixture.h"
 
 namespace kaoping::evaluations {
@@ -474,6 +475,138 @@ TEST_P(FormsTest, RaterWithoutAnAccountSubmitsThroughTheirCodeAndPagesThroughThe
   other_filter.set_subject(campaign_ + "/subjects/s1");  // the token was for another query
   EXPECT_EQ(List(code_rater, other_filter).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(List(team_, {})->forms_size(), 3);
+}
+
+TEST_P(FormsTest, TheTeamVerifiesAFormLeadOnceAndLaterTicksOpenANewOne) {
+  absl::StatusOr<v1::Form> form = Submit(rater_, Request("lead-1"));
+  ASSERT_TRUE(form.ok()) << form.status();
+  const std::string lead = form->leads(0);
+  Leads leads(*context_);
+  auto start = [&](const Principal& who, v1::StartLeadVerificationRequest request) {
+    request.set_name(lead);
+    auto scope = Scope(who, "StartLeadVerification", lead);
+    return leads.StartLeadVerification(who, *scope, request);
+  };
+  auto verify = [&](const Principal& who, v1::VerifyLeadRequest request) {
+    request.set_name(lead);
+    auto scope = Scope(who, "VerifyLead", lead);
+    return leads.VerifyLead(who, *scope, request);
+  };
+  v1::VerifyLeadRequest verdict;
+  verdict.set_outcome(v1::Verification::CONFIRMED);
+  verdict.mutable_verification()->set_findings("经查属实：会议记录显示多次表态未落实");
+  verdict.mutable_verification()->set_negative_item_id("loyalty-n1");
+  verdict.mutable_verification()->add_verifiers("team-verifier-zhao");
+
+  // Refusals name the field and change nothing.
+  const std::string before = FormFootprint();
+  EXPECT_EQ(start(rater_, {}).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(verify(auditor_, verdict).status().code(), absl::StatusCode::kPermissionDenied);
+  struct Case {
+    std::function<void(v1::VerifyLeadRequest&)> spoil;
+    absl::StatusCode code;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& r) { r.clear_outcome(); }, absl::StatusCode::kInvalidArgument, "outcome: required"},
+      {[](auto& r) { r.mutable_verification()->clear_findings(); },
+       absl::StatusCode::kInvalidArgument, "verification.findings"},
+      {[](auto& r) { r.mutable_verification()->clear_negative_item_id(); },
+       absl::StatusCode::kInvalidArgument, "verification.negative_item_id: required"},
+      {[](auto& r) { r.mutable_verification()->set_negative_item_id("x-n9"); },
+       absl::StatusCode::kInvalidArgument,
+       "verification.negative_item_id: not in catalog principal-general"},
+      {[](auto& r) { r.set_etag("stale"); }, absl::StatusCode::kAborted, ""},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    v1::VerifyLeadRequest request = verdict;
+    cases[i].spoil(request);
+    absl::StatusOr<v1::Lead> refused = verify(team_, request);
+    EXPECT_EQ(refused.status().code(), cases[i].code) << i << ": " << refused.status();
+    EXPECT_TRUE(absl::StartsWith(refused.status().message(), cases[i].message))
+        << i << ": " << refused.status();
+  }
+  EXPECT_EQ(FormFootprint(), before);
+
+  absl::StatusOr<v1::Lead> verifying = start(team_, {});
+  ASSERT_TRUE(verifying.ok()) << verifying.status();
+  EXPECT_EQ(verifying->state(), v1::Lead::VERIFYING);
+  EXPECT_EQ(verifying->verification().verifiers(0), team_.subject);
+  EXPECT_EQ(start(team_, {}).status().code(), absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<v1::Lead> confirmed = verify(team_, verdict);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status();
+  EXPECT_EQ(confirmed->state(), v1::Lead::CONFIRMED);
+  EXPECT_EQ(confirmed->verification().negative_item().severity(), v1::VETO);
+  EXPECT_TRUE(absl::StrContains(Dump("outbox"), "LeadVerified"));
+  EXPECT_FALSE(absl::StrContains(Dump("outbox"), "team-verifier-zhao"));
+  absl::StatusOr<v1::Lead> twice = verify(team_, verdict);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition) << twice.status();
+
+  // A tick after the verdict opens a new lead that follows the decided one;
+  // voiding the first form leaves the decided lead as it was decided.
+  ASSERT_TRUE(Void(team_, form->name(), "重复").ok());
+  EXPECT_EQ(LeadTicks(lead), 1);
+  absl::StatusOr<v1::Form> later = Submit(rater_, Request("lead-2"));
+  ASSERT_TRUE(later.ok()) << later.status();
+  ASSERT_EQ(later->leads_size(), 1);
+  EXPECT_NE(later->leads(0), lead);
+  EXPECT_EQ(LeadTicks(later->leads(0)), 1);
+}
+
+TEST_P(FormsTest, FormLeadsAreReadInFullByTheTeamRedactedByOthersAfterClosing) {
+  absl::StatusOr<v1::Form> form = Submit(rater_, Request("read-lead"));
+  ASSERT_TRUE(form.ok()) << form.status();
+  const std::string name = form->leads(0);
+  Leads leads(*context_);
+  auto get = [&](const Principal& who) {
+    v1::GetLeadRequest request;
+    request.set_name(name);
+    auto scope = Scope(who, "GetLead", name);
+    return leads.GetLead(who, *scope, request);
+  };
+  Principal discipline;
+  discipline.subject = "discipline-system";
+  discipline.roles = RoleSet{Role::kSystem};
+  discipline.scopes = {"leads:read"};
+  discipline.region_prefixes = {kRegion};
+
+  for (const Principal* reader : {&team_, &auditor_}) {
+    absl::StatusOr<v1::Lead> full = get(*reader);
+    ASSERT_TRUE(full.ok()) << full.status();
+    EXPECT_EQ(full->tick_count(), 1);
+    ASSERT_EQ(full->remarks_size(), 1);
+    EXPECT_EQ(full->remarks(0), "会上表态多、落实少");
+    ASSERT_EQ(full->forms_size(), 1);
+    EXPECT_EQ(full->forms(0), form->name());
+  }
+  // While the campaign is OPEN nobody else sees a FORM lead at all.
+  Principal cadre = Person("cadre-s1", Role::kCadre);
+  cadre.cadre = absl::StrCat("regions/", kRegion, "/cadres/s1");
+  for (const Principal& outsider : {admin_, discipline, rater_, cadre}) {
+    EXPECT_EQ(get(outsider).status().code(), absl::StatusCode::kNotFound) << outsider.subject;
+  }
+  ASSERT_TRUE(Close(campaign_).ok());
+  absl::StatusOr<v1::Lead> redacted = get(admin_);
+  ASSERT_TRUE(redacted.ok()) << redacted.status();
+  EXPECT_EQ(redacted->tick_count(), 0);  // one tick: below 3, hidden
+  EXPECT_TRUE(redacted->ticks_suppressed());
+  EXPECT_EQ(redacted->remarks_size(), 0);
+  EXPECT_EQ(redacted->forms_size(), 0);
+  EXPECT_EQ(redacted->create_time().seconds() % 86400, 16 * 3600);          // 00:00 CST
+  EXPECT_EQ(get(discipline).status().code(), absl::StatusCode::kNotFound);  // not verified
+
+  v1::VerifyLeadRequest verdict;
+  verdict.set_name(name);
+  verdict.set_outcome(v1::Verification::CONFIRMED);
+  verdict.mutable_verification()->set_findings("属实");
+  verdict.mutable_verification()->set_negative_item_id("loyalty-n1");
+  auto scope = Scope(team_, "VerifyLead", name);
+  ASSERT_TRUE(leads.VerifyLead(team_, *scope, verdict).ok());
+  absl::StatusOr<v1::Lead> pushed = get(discipline);
+  ASSERT_TRUE(pushed.ok()) << pushed.status();
+  EXPECT_EQ(pushed->state(), v1::Lead::CONFIRMED);
+  EXPECT_EQ(pushed->verification().verifiers_size(), 0);
+  EXPECT_EQ(get(rater_).status().code(), absl::StatusCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, FormsTest,
