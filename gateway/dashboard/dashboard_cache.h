@@ -25,8 +25,11 @@ struct DashboardCacheOptions {
   absl::Duration compute_lock_ttl = absl::Seconds(30);
   // How often a gateway waiting for another's computation looks again.
   absl::Duration wait_poll = absl::Milliseconds(10);
-  // Connections to Redis (each carries one command at a time).
-  int connections = 4;
+  // Connections to Redis (each carries one command at a time): as many as
+  // the dashboard threads (DashboardEndpointOptions::threads), so that no
+  // thread waits for another's command (bench/dashboard: 4 → 8 took the
+  // cached dashboard from 0.37× to 0.43× of the bare handler).
+  int connections = 8;
   // After Redis failed, it is left alone this long: answers are computed
   // from the services meanwhile, without waiting for Redis to time out.
   absl::Duration redis_retry = absl::Seconds(1);
