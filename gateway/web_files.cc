@@ -1,7 +1,5 @@
 #include "gateway/web_files.h"
 
-#include <zlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -9,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/gzip.h"
 #include "services/common/crypto.h"
 #include "services/common/http/utf8.h"
 #include "services/common/status_macros.h"
@@ -43,28 +42,6 @@ std::string ContentType(absl::string_view path) {
     }
   }
   return "application/octet-stream";
-}
-
-std::string Gzip(absl::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    return "";
-  }
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int result = deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return result == Z_STREAM_END ? out : "";
-}
-
-bool AcceptsGzip(const http::Request& request) {
-  const std::string* accept = request.Find("accept-encoding");
-  return accept != nullptr && absl::StrContains(*accept, "gzip");
 }
 
 http::Response Plain(int status, absl::string_view text) {

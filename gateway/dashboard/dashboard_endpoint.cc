@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "gateway/dashboard/dashboard_compose.h"
 #include "gateway/dashboard/dashboard_suppression.h"
+#include "gateway/gzip.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/api/date.h"
 #include "services/common/http/utf8.h"
@@ -130,9 +131,9 @@ void DashboardEndpoint::Handle(http::Request request, http::Responder respond) {
   }
   // Shared with the task, so that a full queue can still be answered here.
   auto responder = std::make_shared<http::Responder>(std::move(respond));
-  auto task = [this, token = (*principal)->bearer_token, query = *std::move(query),
-               responder](bool run) {
-    (*responder)(run ? Serve(token, query)
+  auto task = [this, token = (*principal)->bearer_token, query = *std::move(query), responder,
+               gzip = AcceptsGzip(request)](bool run) {
+    (*responder)(run ? Serve(token, query, gzip)
                      : Error(absl::UnavailableError("the gateway is shutting down")));
   };
   if (!pool_.TrySubmit(std::move(task), 0)) {
@@ -143,7 +144,7 @@ void DashboardEndpoint::Handle(http::Request request, http::Responder respond) {
 }
 
 http::Response DashboardEndpoint::Serve(const std::string& bearer_token,
-                                        const DashboardQuery& query) {
+                                        const DashboardQuery& query, bool accepts_gzip) {
   const std::string key = absl::StrCat("overview:y", query.year, ":k", static_cast<int>(query.kind),
                                        ":n", query.trend_years);
   auto compute = [&](const std::string& version) -> absl::StatusOr<std::string> {
@@ -163,9 +164,14 @@ http::Response DashboardEndpoint::Serve(const std::string& bearer_token,
   if (!answer.ok()) {
     return Error(answer.status());
   }
-  http::Response response{200, "application/json", std::move(answer->body), {}};
+  const bool zipped = accepts_gzip && answer->gzip != nullptr;
+  http::Response response{200, "application/json", zipped ? *answer->gzip : *answer->body, {}};
   response.headers = {{"x-kaoping-cache", std::string(DashboardCache::SourceName(answer->source))},
-                      {"cache-control", "private, no-store"}};
+                      {"cache-control", "private, no-store"},
+                      {"vary", "accept-encoding"}};
+  if (zipped) {
+    response.headers.push_back({"content-encoding", "gzip"});
+  }
   return response;
 }
 

@@ -53,7 +53,9 @@ class DashboardEndpoint final : public OwnRoutes {
   absl::StatusOr<DashboardQuery> ParseQuery(absl::string_view path, absl::string_view query) const;
 
  private:
-  http::Response Serve(const std::string& bearer_token, const DashboardQuery& query);
+  // `accepts_gzip`: the client takes gzip (a cached answer's compressed copy is sent).
+  http::Response Serve(const std::string& bearer_token, const DashboardQuery& query,
+                       bool accepts_gzip);
 
   DashboardEndpointOptions options_;
   const Authenticator* authenticator_;

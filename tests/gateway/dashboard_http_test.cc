@@ -149,7 +149,19 @@ TEST_F(DashboardHttpTest, ComputedOnceThenServedFromTheCache) {
   ASSERT_EQ(second.status, 200);
   EXPECT_EQ(second.headers["x-kaoping-cache"], "hit");
   EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.headers["content-encoding"], "");
   EXPECT_EQ(fake_->Calls("GetEvaluationStatistics"), 3) << "no new computation";
+
+  // A browser takes gzip: the copy compressed once is sent.
+  auto zipped = Call("GET", "/v1/regions/510114/dashboard?year=2026&years=3", "",
+                     {{"authorization", Bearer(Person("AUDITOR", "510114"))},
+                      {"accept-encoding", "gzip, deflate, br"}});
+  ASSERT_EQ(zipped.status, 200);
+  EXPECT_EQ(zipped.headers["x-kaoping-cache"], "hit");
+  EXPECT_EQ(zipped.headers["content-encoding"], "gzip");
+  EXPECT_EQ(zipped.headers["vary"], "accept-encoding");
+  EXPECT_EQ(zipped.body.substr(0, 2), "\x1f\x8b") << "a gzip stream";
+  EXPECT_LT(zipped.body.size(), first.body.size());
 }
 
 TEST_F(DashboardHttpTest, ACachedAnswerIsNeverServedToACallerWhoMayNotReadIt) {
