@@ -15,6 +15,7 @@
 #include "services/common/events/redis_client.h"
 #include "services/common/privacy/event_streams.h"
 #include "tests/results/results_fixture.h"
+#include "tests/support/relay_publish.h"
 #include "tests/support/shared_servers.h"
 
 namespace kaoping::results::testing {
@@ -63,17 +64,8 @@ class ResultsEventsTest : public ResultsServiceTest {
     event.mutable_payload()->PackFrom(payload);
     return event;
   }
-  // As OutboxRelay publishes: the region registered, then the event on the
-  // region's stream of `service`.
   void Publish(const v1::Event& event, const std::string& service = "appraisals") {
-    ASSERT_TRUE(
-        redis_->Command({"SADD", privacy::EventRegionRegistryKey(service), event.region_code()})
-            .ok());
-    ASSERT_TRUE(redis_
-                    ->Command({"XADD", privacy::EventStreamKey(service, event.region_code()), "*",
-                               "id", event.id(), "type", event.type(), "region",
-                               event.region_code(), "event", event.SerializeAsString()})
-                    .ok());
+    ASSERT_TRUE(::kaoping::testing::RelayPublish(RedisUrl(), service, event).ok());
   }
   bool Eventually(const std::function<bool()>& done) {
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
