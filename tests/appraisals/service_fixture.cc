@@ -47,30 +47,6 @@ Who Results() {
   return who;
 }
 
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
-                                   absl::string_view mentions) {
-  auto name = [](grpc::StatusCode c) {
-    return absl::StatusCodeToString(static_cast<absl::StatusCode>(c));
-  };
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "got " << name(status.error_code()) << " \""
-                                         << status.error_message() << "\", want " << name(code);
-  }
-  if (!absl::StrContains(status.error_message(), mentions)) {
-    return ::testing::AssertionFailure() << name(code) << " message \"" << status.error_message()
-                                         << "\" does not mention \"" << mentions << "\"";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsOk(const grpc::Status& status) {
-  return HasCode(status, grpc::StatusCode::OK);
-}
-
-std::string StoreName(const ::testing::TestParamInfo<StoreKind>& info) {
-  return ::kaoping::testing::StoreKindName(info.param);
-}
-
 // ───────────────────────────── the fixture ─────────────────────────────
 
 AppraisalServiceTest::AppraisalServiceTest()

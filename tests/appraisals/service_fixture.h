@@ -17,6 +17,7 @@
 #include "services/common/db/database.h"
 #include "tests/appraisals/fake_evaluations.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/status_assertions.h"
 
 // The appraisals service served in-process over real gRPC with its real
 // runtime, on the store of the test's parameter (SQLite or PostgreSQL), a
@@ -49,9 +50,10 @@ Who DisciplineSecretary(std::string unit = kUnit1);  // ds-1
 Who Cadre(std::string cadre = kCadre1);              // cadre-<id>, CADRE with the claim
 Who Results();  // service:results, SYSTEM `archive:write` of the county
 
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
-                                   absl::string_view mentions = "");
-::testing::AssertionResult IsOk(const grpc::Status& status);
+// HasCode, IsOk, CodeName: tests/support/status_assertions.h.
+using ::kaoping::testing::CodeName;
+using ::kaoping::testing::HasCode;
+using ::kaoping::testing::IsOk;
 
 // A registered signer key with the private key its holder keeps.
 struct Signer {
@@ -138,8 +140,7 @@ class AppraisalServiceTest : public ::testing::TestWithParam<::kaoping::testing:
   std::unique_ptr<Signer> discipline_signer_;
 };
 
-// "SQLite" / "PostgreSQL", for INSTANTIATE_TEST_SUITE_P.
-std::string StoreName(const ::testing::TestParamInfo<::kaoping::testing::StoreKind>& info);
+using ::kaoping::testing::StoreName;
 
 #define KAOPING_APPRAISAL_STORES(Suite)                                                 \
   INSTANTIATE_TEST_SUITE_P(Stores, Suite,                                               \

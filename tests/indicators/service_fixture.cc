@@ -66,28 +66,6 @@ const Who& Auditor() {
   return *who;
 }
 
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
-                                   absl::string_view mentions) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "got " << CodeName(status.error_code()) << " \""
-                                         << status.error_message() << "\", want " << CodeName(code);
-  }
-  if (!absl::StrContains(status.error_message(), mentions)) {
-    return ::testing::AssertionFailure()
-           << CodeName(code) << " message \"" << status.error_message() << "\" does not mention \""
-           << mentions << "\"";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsOk(const grpc::Status& status) {
-  return HasCode(status, grpc::StatusCode::OK);
-}
-
 bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b) {
   return DeterministicBytes(a) == DeterministicBytes(b);
 }
@@ -98,10 +76,6 @@ std::vector<std::string> Names(const v1::ListIndicatorSetsResponse& response) {
     names.push_back(set.name());
   }
   return names;
-}
-
-std::string StoreName(const ::testing::TestParamInfo<StoreKind>& info) {
-  return ::kaoping::testing::StoreKindName(info.param);
 }
 
 // ───────────────────────────── the fixture ─────────────────────────────

@@ -20,6 +20,7 @@
 #include "services/common/db/database.h"
 #include "tests/indicators/test_catalogs.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/status_assertions.h"
 
 // The indicators service served in-process over real gRPC with its real
 // runtime, on the store of the test's parameter (SQLite or PostgreSQL), a
@@ -47,13 +48,10 @@ const Who& ProvinceAdmin();  // admin-510000
 const Who& Rater();          // rater-1, RATER of 510114
 const Who& Auditor();        // auditor-1, AUDITOR of 510114
 
-// "NOT_FOUND", "OK", …
-std::string CodeName(grpc::StatusCode code);
-// The status has the code, and its message mentions `mentions` (a field
-// path, a state, a region).
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
-                                   absl::string_view mentions = "");
-::testing::AssertionResult IsOk(const grpc::Status& status);
+// HasCode, IsOk, CodeName: tests/support/status_assertions.h.
+using ::kaoping::testing::CodeName;
+using ::kaoping::testing::HasCode;
+using ::kaoping::testing::IsOk;
 bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b);
 std::vector<std::string> Names(const v1::ListIndicatorSetsResponse& response);
 
@@ -163,7 +161,6 @@ class IndicatorServiceTest : public ::testing::TestWithParam<::kaoping::testing:
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
 };
 
-// "SQLite" / "PostgreSQL", for INSTANTIATE_TEST_SUITE_P.
-std::string StoreName(const ::testing::TestParamInfo<::kaoping::testing::StoreKind>& info);
+using ::kaoping::testing::StoreName;
 
 }  // namespace kaoping::indicators::testing

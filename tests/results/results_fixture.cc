@@ -61,30 +61,6 @@ std::string CadreName(const std::string& region, const std::string& id) {
   return absl::StrCat("regions/", region, "/cadres/", id);
 }
 
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
-                                   absl::string_view mentions) {
-  auto name = [](grpc::StatusCode c) {
-    return absl::StatusCodeToString(static_cast<absl::StatusCode>(c));
-  };
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "got " << name(status.error_code()) << " \""
-                                         << status.error_message() << "\", want " << name(code);
-  }
-  if (!absl::StrContains(status.error_message(), mentions)) {
-    return ::testing::AssertionFailure() << name(code) << " message \"" << status.error_message()
-                                         << "\" does not mention \"" << mentions << "\"";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsOk(const grpc::Status& status) {
-  return HasCode(status, grpc::StatusCode::OK);
-}
-
-std::string StoreName(const ::testing::TestParamInfo<StoreKind>& info) {
-  return ::kaoping::testing::StoreKindName(info.param);
-}
-
 ResultsServiceTest::ResultsServiceTest()
     : clock_(Cst(2026, 11, 26)),
       appraisals_(std::make_shared<::testing::NiceMock<v1::MockAppraisalServiceStub>>()),

@@ -21,6 +21,7 @@
 #include "services/common/db/database.h"
 #include "services/results/results_service.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/status_assertions.h"
 
 // The results service served in-process over real gRPC with its real
 // runtime, on the store of the test's parameter (SQLite or PostgreSQL), a
@@ -48,9 +49,10 @@ Who Machine(const std::string& region, std::vector<std::string> scopes);
 std::string UnitName(const std::string& region, const std::string& id);
 std::string CadreName(const std::string& region, const std::string& id);
 
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code,
-                                   absl::string_view mentions = "");
-::testing::AssertionResult IsOk(const grpc::Status& status);
+// HasCode, IsOk, CodeName: tests/support/status_assertions.h.
+using ::kaoping::testing::CodeName;
+using ::kaoping::testing::HasCode;
+using ::kaoping::testing::IsOk;
 
 class ResultsServiceTest : public ::testing::TestWithParam<::kaoping::testing::StoreKind> {
  protected:
@@ -109,8 +111,7 @@ class ResultsServiceTest : public ::testing::TestWithParam<::kaoping::testing::S
   std::optional<signing::PrivateKey> discipline_key_;
 };
 
-// "SQLite" / "PostgreSQL", for INSTANTIATE_TEST_SUITE_P.
-std::string StoreName(const ::testing::TestParamInfo<::kaoping::testing::StoreKind>& info);
+using ::kaoping::testing::StoreName;
 
 #define RESULTS_ON_BOTH_STORES(Suite)                                                   \
   INSTANTIATE_TEST_SUITE_P(Stores, Suite,                                               \
